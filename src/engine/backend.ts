@@ -14,6 +14,8 @@ export type BackendKind = 'cpu' | 'webgpu';
 export interface RateReadout {
   /** rates [B·N] at the end of the last step run */
   rates: Float32Array;
+  /** AR(1) noise state [B·N] (needed to resume a run exactly) */
+  eta: Float32Array;
   /** running trial averages (sensors in online mode) [B·N] */
   avg: Float32Array;
   /** mean over the last completed trial's activity window [B·N] */
@@ -40,6 +42,11 @@ export interface RateSimulation {
   /** Replace all weights (e.g. clamp or scale a class between trials). */
   setWeights(w: Float32Array): void;
   setPlasticity(p: PlasticityConfig): void;
+  /**
+   * Overwrite parts of the state (between trials): used to resume a run on a fresh backend
+   * after a lost GPU device, from the last readback.
+   */
+  restore(s: Partial<{ rates: Float32Array; eta: Float32Array; avg: Float32Array; weights: Float32Array }>): void;
   setProtocol(p: TrialProtocol): void;
   dispose(): void;
 }

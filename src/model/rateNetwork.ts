@@ -145,9 +145,21 @@ export function classMeans(
   };
 }
 
-/** Pulse windows are inclusive of both ends in time, as in the reference MATLAB code:
- *  onset t0 and duration d give steps round(t0/dt) … round((t0+d)/dt) (10 ms → 101 steps). */
+/**
+ * Pulse windows follow the authors' MATLAB code, where sample t (1-based) is the state after
+ * step t, i.e. at time t·dt, and `evoked(On:On+Dur) = Amp` is inclusive: onset t0 and
+ * duration d give the 0-based steps round(t0/dt) − 1 … round((t0+d)/dt) − 1
+ * (250 ms + 10 ms at dt 0.1 ms → steps 2499…2599, 101 steps). Returns [start, end).
+ */
 export function pulseSteps(onsetMs: number, durationMs: number, dtMs: number): [number, number] {
-  const start = Math.round(onsetMs / dtMs);
-  return [start, start + Math.round(durationMs / dtMs) + 1];
+  const start = Math.max(0, Math.round(onsetMs / dtMs) - 1);
+  return [start, Math.max(start, Math.round((onsetMs + durationMs) / dtMs))];
+}
+
+/**
+ * First step of the activity window: the authors average `fCa(end-0.5/dt:end)`, i.e. the
+ * last round(window/dt) + 1 samples (5001 for 0.5 s at dt 0.1 ms).
+ */
+export function windowStartStep(stepsPerTrial: number, windowMs: number, dtMs: number): number {
+  return Math.max(0, stepsPerTrial - Math.round(windowMs / dtMs) - 1);
 }

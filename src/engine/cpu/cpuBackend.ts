@@ -50,6 +50,7 @@ class CpuRateSimulation implements RateSimulation {
     const s = this.state;
     return {
       rates: s.rates.slice(),
+      eta: s.eta.slice(),
       avg: s.avg.slice(),
       trialMean: s.trialMean.slice(),
       weights: s.weights.slice(),
@@ -60,6 +61,13 @@ class CpuRateSimulation implements RateSimulation {
 
   setWeights(w: Float32Array): void {
     this.state.weights.set(w);
+  }
+
+  restore(r: Partial<{ rates: Float32Array; eta: Float32Array; avg: Float32Array; weights: Float32Array }>): void {
+    if (r.rates) this.state.rates.set(r.rates);
+    if (r.eta) this.state.eta.set(r.eta);
+    if (r.avg) this.state.avg.set(r.avg);
+    if (r.weights) this.state.weights.set(r.weights);
   }
 
   setPlasticity(p: PlasticityConfig): void {

@@ -8,6 +8,15 @@
  *
  * Equations: Soldado-Magraner et al. 2022, eqs 1–3 (dynamics), 6–8 (rules); the multi-unit
  * forms, floors, averaging and noise as in ../shared/spec/isn-soldado-magraner2022.md.
+ *
+ * Step schedule (every backend, in this order), for global step g = trial·stepsPerTrial + step:
+ *   1. inputs   constant drives + pulses active at `step` (+ Poisson kick, online mode)
+ *   2. noise    η ← η − decay·η + std·ξ(g, unit, network)      (η is then used in 3)
+ *   3. E units  from the old E and I rates (and η), Euler step, clip to [0, max], silence
+ *   4. I units  from the NEW E rates and the old I rates — the authors' MATLAB update order
+ *   5. window   sum += r for step ≥ windowStart
+ *   6. monitors every recordEvery steps: mean E, mean I, mean exc and inh input onto E (from 3)
+ *   7. online plasticity (Fig S4): sensors, then the rule with α per step
  */
 import type { RateNetworkConfig, TrialProtocol } from '../../model/rateNetwork';
 import { N_MONITOR } from '../../model/rateNetwork';
@@ -222,13 +231,16 @@ export function rateSteps(
         s.eta[o + u] = f(f(e - f(decay * e)) + f(std * xi));
         prevRates[u] = s.rates[o + u];
       }
-      // 3–4. synchronous Euler update of eqs 1–2 with f from eq 3, then clip
+      // 3–4. Euler update of eqs 1–2 with f from eq 3, then clip. Order as in the authors'
+      // code (Gauss–Seidel between populations): every E unit from the old E and I rates,
+      // then every I unit from the NEW E rates and the old I rates.
       let mE = 0;
       let mI = 0;
       let mExc = 0;
       let mInh = 0;
       const inWindow = step >= p.windowStart;
       for (let i = 0; i < N; i++) {
+        if (i === nE) for (let j = 0; j < nE; j++) prevRates[j] = s.rates[o + j];
         const row = wb + i * N;
         let exc = 0;
         let inh = 0;
@@ -326,6 +338,8 @@ export function rateStepsPair(
     let sumE = s.sum[o];
     let sumI = s.sum[o + 1];
     const mon = b < monCount;
+    // countdown to the next recorded step (a modulo per step costs more than the dynamics)
+    let recLeft = from % rec === 0 ? 1 : rec - (from % rec) + 1;
     // noise for the whole chunk first: a tight loop the JIT handles well
     if (std !== 0) fillPairNoise(xi, k0, k1, stepBase + from, to - from, b);
     for (let step = from; step < to; step++) {
@@ -347,17 +361,18 @@ export function rateStepsPair(
       eI = f(f(eI - f(decay * eI)) + f(std * xiI));
       const excE = f(0 + f(wEE * rE));
       const inhE = f(0 + f(wEI * rI));
-      const excI = f(0 + f(wIE * rE));
-      const inhI = f(0 + f(wII * rI));
       const xE = f(f(f(excE - inhE) + extE) + eE);
-      const xI = f(f(f(excI - inhI) + extI) + eI);
       const drE = xE > thE ? f(gE * f(xE - thE)) : 0;
-      const drI = xI > thI ? f(gI * f(xI - thI)) : 0;
       let nrE = f(rE + f(aE * f(drE - rE)));
-      let nrI = f(rI + f(aI * f(drI - rI)));
       if (nrE > mxE) nrE = mxE;
       if (nrE < 0) nrE = 0;
       if (silE) nrE = 0;
+      // I sees the new E (the authors' update order)
+      const excI = f(0 + f(wIE * nrE));
+      const inhI = f(0 + f(wII * rI));
+      const xI = f(f(f(excI - inhI) + extI) + eI);
+      const drI = xI > thI ? f(gI * f(xI - thI)) : 0;
+      let nrI = f(rI + f(aI * f(drI - rI)));
       if (nrI > mxI) nrI = mxI;
       if (nrI < 0) nrI = 0;
       if (silI) nrI = 0;
@@ -367,8 +382,9 @@ export function rateStepsPair(
         sumE = f(sumE + rE);
         sumI = f(sumI + rI);
       }
-      if (mon && step % rec === 0) {
-        const m = ((step / rec) * monCount + b) * N_MONITOR;
+      if (mon && --recLeft === 0) {
+        recLeft = rec;
+        const m = (((step - (step % rec)) / rec) * monCount + b) * N_MONITOR;
         s.monitor[m] = rE;
         s.monitor[m + 1] = rI;
         s.monitor[m + 2] = excE;

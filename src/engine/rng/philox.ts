@@ -93,40 +93,37 @@ export function u32ToUniform(x: number): number {
 // Wichura 1988, Algorithm AS 241 (PPND7): inverse normal CDF, relative accuracy ~1e-7,
 // which is float32's. Chosen over Box–Muller because 85% of draws need no transcendental
 // function (Box–Muller's log/cos/sin dominated the CPU backend's step time).
-const A0 = f(3.3871327179), A1 = f(50.434271938), A2 = f(159.29113202), A3 = f(59.10937472);
-const B1 = f(17.895169469), B2 = f(78.757757664), B3 = f(67.1875636);
-const C0 = f(1.4234372777), C1 = f(2.75681539), C2 = f(1.3067284816), C3 = f(0.17023821103);
-const D1 = f(0.7370016425), D2 = f(0.12021132975);
-const E0 = f(6.657905115), E1 = f(3.081226386), E2 = f(0.42868294337), E3 = f(0.017337203997);
-const F1 = f(0.24197894225), F2 = f(0.012258202635);
-const SPLIT1 = f(0.425), SPLIT2 = f(5), CONST1 = f(0.180625), CONST2 = f(1.6);
+const A0 = 3.3871327179, A1 = 50.434271938, A2 = 159.29113202, A3 = 59.10937472;
+const B1 = 17.895169469, B2 = 78.757757664, B3 = 67.1875636;
+const C0 = 1.4234372777, C1 = 2.75681539, C2 = 1.3067284816, C3 = 0.17023821103;
+const D1 = 0.7370016425, D2 = 0.12021132975;
+const E0 = 6.657905115, E1 = 3.081226386, E2 = 0.42868294337, E3 = 0.017337203997;
+const F1 = 0.24197894225, F2 = 0.012258202635;
 
 /**
- * uint32 → standard normal (float32 semantics). The WGSL twin (shaders/lib/philox.wgsl,
- * normal_from_u32) evaluates the same expression; its log/sqrt may differ by a few ulp and a
- * GPU may fuse multiply–adds, so normals agree to a tolerance while integer words agree exactly.
+ * uint32 → standard normal, rounded to float32. The CPU evaluates AS241 in float64 (faster
+ * in V8 than rounding every operation, and more accurate); the WGSL twin
+ * (shaders/lib/philox.wgsl, normal_from_u32) evaluates the same formula in float32. Both are
+ * within ~1e-6 of the exact quantile, so CPU and GPU normals agree to a stated tolerance
+ * while the Philox words agree exactly.
  */
 export function normalFromU32(x: number): number {
-  const p = u32ToUniform(x);
-  const q = f(p - 0.5);
-  if (Math.abs(q) <= SPLIT1) {
-    const r = f(CONST1 - f(q * q));
-    const num = f(f(f(f(f(f(A3 * r) + A2) * r) + A1) * r) + A0);
-    const den = f(f(f(f(f(f(B3 * r) + B2) * r) + B1) * r) + 1);
-    return f(f(q * num) / den);
+  const p = ((x >>> 9) + 0.5) * 1.1920928955078125e-7;
+  const q = p - 0.5;
+  if (q <= 0.425 && q >= -0.425) {
+    const r = 0.180625 - q * q;
+    return f((q * (((A3 * r + A2) * r + A1) * r + A0)) / (((B3 * r + B2) * r + B1) * r + 1));
   }
-  let r = q < 0 ? p : f(1 - p);
-  r = f(Math.sqrt(f(-f(Math.log(r)))));
+  let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
   let z: number;
-  if (r <= SPLIT2) {
-    r = f(r - CONST2);
-    z = f(f(f(f(f(f(C3 * r) + C2) * r) + C1) * r) + C0) / f(f(f(f(D2 * r) + D1) * r) + 1);
+  if (r <= 5) {
+    r -= 1.6;
+    z = (((C3 * r + C2) * r + C1) * r + C0) / ((D2 * r + D1) * r + 1);
   } else {
-    r = f(r - SPLIT2);
-    z = f(f(f(f(f(f(E3 * r) + E2) * r) + E1) * r) + E0) / f(f(f(f(F2 * r) + F1) * r) + 1);
+    r -= 5;
+    z = (((E3 * r + E2) * r + E1) * r + E0) / ((F2 * r + F1) * r + 1);
   }
-  z = f(z);
-  return q < 0 ? -z : z;
+  return f(q < 0 ? -z : z);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { ParamValues } from '../../model/params';
 import {
   classMeans,
   pulseSteps,
+  windowStartStep,
   type Pulse,
   type RateNetworkConfig,
   type TrialProtocol,
@@ -56,10 +57,8 @@ export interface IsnSetup {
   config: RateNetworkConfig;
   /** the trial protocol without the trial-ranged perturbation */
   baseProtocol: TrialProtocol;
-  /** the same with the perturbation window (used for trials in [pertFrom, pertTo)) */
-  pertProtocol: TrialProtocol;
-  pertFrom: number;
-  pertTo: number;
+  /** the protocol of trial t (same object for equal protocols, so changes are cheap to detect) */
+  protocolFor: (t: number) => TrialProtocol;
   scale: { cls: WeightClass; factor: number; atTrial: number } | null;
   trials: number;
   /** initial weights of each network (two-pop) for display */
@@ -121,15 +120,20 @@ export function buildIsn(v: ParamValues, seed: number, opts: { recordEvery?: num
     weights,
   };
   const stepsPerTrial = Math.round(Number(v.trial_ms) / dt);
-  const windowStart = Math.max(0, stepsPerTrial - Math.round(Number(v.window_ms) / dt));
+  const windowStart = windowStartStep(stepsPerTrial, Number(v.window_ms), dt);
   const pulses: Pulse[] = [];
   const online = config.plasticity.mode === 'online';
-  // The kick starts the Up state (spec: amplitude 7 at 250 ms for 10 ms = 101 steps);
-  // in the online variant the first kick comes at 0.2 s, later ones are Poisson at 0.1 Hz.
-  if (Number(v.kick_amp) !== 0) {
-    const [a, b] = pulseSteps(online ? 200 : Number(v.kick_onset_ms), Number(v.kick_ms), dt);
-    pulses.push({ target: 'E', startStep: a, endStep: b, amplitude: Number(v.kick_amp), mode: 'add' });
-  }
+  // The kick starts the Up state (spec: amplitude 7 at 250 ms for 10 ms = 101 steps). In the
+  // online variant (Fig S4) the simulation runs on without resets: one kick at 0.2 s of the
+  // first block, later ones are Poisson at 0.1 Hz.
+  const kick: Pulse | null =
+    Number(v.kick_amp) !== 0
+      ? (() => {
+          const [a, b] = pulseSteps(online ? 200 : Number(v.kick_onset_ms), Number(v.kick_ms), dt);
+          return { target: 'E', startStep: a, endStep: b, amplitude: Number(v.kick_amp), mode: 'add' } as Pulse;
+        })()
+      : null;
+  if (kick && !online) pulses.push(kick);
   if (Number(v.I_opto) !== 0) {
     const [a, b] = pulseSteps(Number(v.opto_onset_ms), Number(v.opto_duration_ms), dt);
     pulses.push({ target: 'I', startStep: a, endStep: b, amplitude: Number(v.I_opto), mode: 'add' });
@@ -148,24 +152,39 @@ export function buildIsn(v: ParamValues, seed: number, opts: { recordEvery?: num
     recordEvery,
     monitorCount: Math.min(B, opts.monitorCount ?? 1),
   };
-  let pertProtocol = baseProtocol;
-  if (v.pert_target !== 'none') {
-    const [a, b] = pulseSteps(Number(v.pert_onset_ms), Number(v.pert_duration_ms), dt);
-    const p: Pulse = {
-      target: v.pert_target as 'E' | 'I',
-      startStep: a,
-      endStep: b,
-      amplitude: Number(v.pert_amp),
-      mode: v.pert_mode === 'silence' ? 'silence' : 'add',
-    };
-    pertProtocol = { ...baseProtocol, pulses: [...pulses, p] };
-  }
+  const pert: Pulse | null =
+    v.pert_target !== 'none'
+      ? (() => {
+          const [a, b] = pulseSteps(Number(v.pert_onset_ms), Number(v.pert_duration_ms), dt);
+          return {
+            target: v.pert_target as 'E' | 'I',
+            startStep: a,
+            endStep: b,
+            amplitude: Number(v.pert_amp),
+            mode: v.pert_mode === 'silence' ? 'silence' : 'add',
+          } as Pulse;
+        })()
+      : null;
+  const pertFrom = Number(v.pert_from_trial);
+  const pertTo = Number(v.pert_to_trial);
+  const cache = new Map<string, TrialProtocol>();
+  /** The protocol of trial t: base pulses, the online first kick, the trial-ranged perturbation. */
+  const protocolFor = (t: number): TrialProtocol => {
+    const first = online && t === 0 && kick !== null;
+    const withPert = pert !== null && t >= pertFrom && t < pertTo;
+    const key = `${first}|${withPert}`;
+    let p = cache.get(key);
+    if (!p) {
+      const extra = [...(first ? [kick!] : []), ...(withPert ? [pert!] : [])];
+      p = extra.length ? { ...baseProtocol, pulses: [...pulses, ...extra] } : baseProtocol;
+      cache.set(key, p);
+    }
+    return p;
+  };
   return {
     config,
     baseProtocol,
-    pertProtocol,
-    pertFrom: Number(v.pert_from_trial),
-    pertTo: Number(v.pert_to_trial),
+    protocolFor,
     scale: v.scale_class === 'none' ? null : { cls: v.scale_class as WeightClass, factor: Number(v.scale_factor), atTrial: Number(v.scale_at_trial) },
     trials: Number(v.trials),
     starts,

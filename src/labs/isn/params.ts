@@ -33,7 +33,7 @@ export const ISN_PARAMS: readonly ParamSpec[] = [
   { name: 'I_set', label: 'I set point', kind: 'number', unit: 'Hz', min: 0, max: 250, default: 14, group: 'Plasticity',
     description: 'Inhibitory set point', source: `${PAPER}, Methods (ex vivo data)` },
   { name: 'alpha_E', label: 'α_E', kind: 'number', unit: '', min: 0, max: 1, default: null, nullable: true, group: 'Plasticity',
-    description: 'Learning rate of weights onto E; empty = the paper’s value for the rule and model (two-pop: homeostatic 1e-4, cross 5e-4; multi-unit: cross 2e-5, two-term 1e-5)', source: `${PAPER}, Figs 2, 4–6 legends` },
+    description: 'Learning rate of weights onto E; empty = the paper’s value for the rule and model (two-pop: homeostatic 1e-4, cross 5e-4; multi-unit: cross 2e-5, two-term 1e-5; online: 5e-7 per step)', source: `${PAPER}, Figs 2, 4–6 legends` },
   { name: 'alpha_I', label: 'α_I', kind: 'number', unit: '', min: 0, max: 1, default: null, nullable: true, group: 'Plasticity',
     description: 'Learning rate of weights onto I; empty = the same as α_E’s paper value', source: `${PAPER}, Figs 2, 4–6 legends` },
   { name: 'plastic_EE', label: 'W_EE plastic', kind: 'bool', default: true, group: 'Knock-outs', description: 'Plasticity on for E→E (off = knocked out / clamped at its value)', source: OURS },
@@ -97,7 +97,8 @@ export const ISN_PARAMS: readonly ParamSpec[] = [
 export type IsnRule = 'homeostatic' | 'cross' | 'two-term' | 'none';
 
 /** The paper's learning rates when α is left empty (null). */
-export function paperAlpha(model: string, rule: string): number {
+export function paperAlpha(model: string, rule: string, mode = 'trial'): number {
+  if (mode === 'online') return 5e-7; // Fig S4: α per step
   if (model === 'multi-unit') return rule === 'two-term' ? 1e-5 : 2e-5;
   if (rule === 'homeostatic') return 1e-4;
   if (rule === 'two-term') return 1e-4;
@@ -105,7 +106,7 @@ export function paperAlpha(model: string, rule: string): number {
 }
 
 export function resolvedAlphas(v: ParamValues): { alphaE: number; alphaI: number } {
-  const a = paperAlpha(String(v.model), String(v.rule));
+  const a = paperAlpha(String(v.model), String(v.rule), String(v.plasticity_mode));
   return {
     alphaE: v.alpha_E === null || v.alpha_E === undefined ? a : Number(v.alpha_E),
     alphaI: v.alpha_I === null || v.alpha_I === undefined ? a : Number(v.alpha_I),

@@ -4,6 +4,7 @@
  * Used by the app (through the store), the CLI and the tests alike.
  */
 import type { Backend, RateReadout, RateSimulation } from '../../engine/backend';
+import type { TrialProtocol } from '../../model/rateNetwork';
 import { classMeans, type WeightClass } from '../../model/rateNetwork';
 import type { ParamValues } from '../../model/params';
 import { buildIsn, type IsnSetup, type TwoPopWeights } from './experiment';
@@ -130,7 +131,7 @@ export class IsnRun {
   readonly history: TrialRecord[] = [];
   trial = 0;
   last: RateReadout | null = null;
-  private pertActive = false;
+  private protocol: TrialProtocol;
 
   constructor(
     backend: Backend,
@@ -139,7 +140,8 @@ export class IsnRun {
     private readonly opts: RunOptions = {},
   ) {
     this.setup = buildIsn(values, seed, { recordEvery: opts.recordEvery, monitorCount: opts.monitorCount });
-    this.sim = backend.createRateSimulation(this.setup.config, this.setup.baseProtocol);
+    this.protocol = this.setup.protocolFor(0);
+    this.sim = backend.createRateSimulation(this.setup.config, this.protocol);
   }
 
   get done(): boolean {
@@ -154,10 +156,10 @@ export class IsnRun {
       const r = await this.sim.read();
       this.sim.setWeights(scaleClass(s, r.weights, s.scale.cls, s.scale.factor));
     }
-    const pert = t >= s.pertFrom && t < s.pertTo && s.pertProtocol !== s.baseProtocol;
-    if (pert !== this.pertActive) {
-      this.sim.setProtocol(pert ? s.pertProtocol : s.baseProtocol);
-      this.pertActive = pert;
+    const p = s.protocolFor(t);
+    if (p !== this.protocol) {
+      this.sim.setProtocol(p);
+      this.protocol = p;
     }
     this.sim.beginTrial(t);
   }
@@ -194,6 +196,32 @@ export class IsnRun {
       if (this.opts.shouldStop?.()) return false;
     }
     return true;
+  }
+
+  /**
+   * Continue a run on another backend (e.g. after a lost GPU device) from a readback taken
+   * after trial `trialsDone` − 1: weights, running averages, rates and noise are restored, the
+   * history is kept, and the trial counter goes on. The noise stream is counter-based, so the
+   * continuation draws the same noise it would have drawn.
+   */
+  static resume(
+    backend: Backend,
+    values: ParamValues,
+    seed: number,
+    opts: RunOptions,
+    snapshot: { trialsDone: number; history: TrialRecord[]; readout: RateReadout },
+  ): IsnRun {
+    const run = new IsnRun(backend, values, seed, opts);
+    run.sim.restore({
+      rates: snapshot.readout.rates,
+      eta: snapshot.readout.eta,
+      avg: snapshot.readout.avg,
+      weights: snapshot.readout.weights,
+    });
+    run.trial = snapshot.trialsDone;
+    run.history.push(...snapshot.history);
+    run.last = snapshot.readout;
+    return run;
   }
 
   async result(): Promise<IsnRunResult> {
