@@ -19,3 +19,18 @@ describe('IsnRun.resume', () => {
     expect(Array.from(rest.last!.avg)).toEqual(Array.from(whole.last!.avg));
   });
 });
+
+describe('IsnRun pause within a trial', () => {
+  it('stops after a chunk and continues the same trial to the same result', async () => {
+    const v = { ...defaults(ISN_PARAMS), rule: 'cross', trials: 3, trial_ms: 400, window_ms: 100 };
+    const whole = new IsnRun(new CpuBackend(), v, 8);
+    await whole.runTrials();
+    let stops = 0;
+    const paused = new IsnRun(new CpuBackend(), v, 8, { chunksPerTrial: 4, shouldStop: () => stops++ % 3 === 0 });
+    let calls = 0;
+    while (!(await paused.runTrials())) calls++;
+    expect(calls).toBeGreaterThan(2); // it really stopped mid-run several times
+    expect(paused.history.length).toBe(3);
+    expect(Array.from(paused.last!.weights)).toEqual(Array.from(whole.last!.weights));
+  });
+});

@@ -206,7 +206,7 @@ export function rateSteps(
         philox4x32(g >>> 0, Math.floor(g / 4294967296) >>> 0, 0xffffffff, b, q0, q1, scratch);
         if (u32ToUniform(scratch[0]) < k.kickProb) s.kickLeft[b] = p.poissonKickSteps;
         if (s.kickLeft[b] > 0) {
-          extE = f(extE + p.poissonKickAmp);
+          extE = f(extE + f(p.poissonKickAmp));
           s.kickLeft[b]--;
         }
       }
@@ -287,10 +287,49 @@ export function rateSteps(
   }
 }
 
+/** Constant inputs over a run of steps: the pulses change only at their boundaries. */
+interface Segment {
+  from: number;
+  to: number;
+  extE: number;
+  extI: number;
+  silE: boolean;
+  silI: boolean;
+  inWindow: boolean;
+}
+
+/** Split [from, to) at pulse and window boundaries; inputs are constant within a segment. */
+export function inputSegments(p: TrialProtocol, from: number, to: number): Segment[] {
+  const cuts = new Set<number>([from, to]);
+  for (const q of p.pulses) for (const t of [q.startStep, q.endStep]) if (t > from && t < to) cuts.add(t);
+  if (p.windowStart > from && p.windowStart < to) cuts.add(p.windowStart);
+  const pts = [...cuts].sort((a, b) => a - b);
+  const out: Segment[] = [];
+  for (let i = 0; i + 1 < pts.length; i++) {
+    const a = pts[i];
+    let extE = f(p.driveE);
+    let extI = f(p.driveI);
+    let silE = false;
+    let silI = false;
+    // same accumulation order as the per-step loop of rateSteps
+    for (const q of p.pulses) {
+      if (a < q.startStep || a >= q.endStep) continue;
+      if (q.mode === 'silence') {
+        if (q.target === 'E') silE = true;
+        else silI = true;
+      } else if (q.target === 'E') extE = f(extE + f(q.amplitude));
+      else extI = f(extI + f(q.amplitude));
+    }
+    out.push({ from: a, to: pts[i + 1], extE, extI, silE, silI, inWindow: a >= p.windowStart });
+  }
+  return out;
+}
+
 /**
  * Two-population fast path (nE = nI = 1, trial mode, no Poisson kicks): the same arithmetic
- * as rateSteps in the same order, with the state in locals. Twin of the per-thread WGSL
- * kernel; a test asserts it is bit-identical to the generic loop.
+ * as rateSteps in the same order, with the state in locals and the inputs constant over
+ * segments. Twin of the per-thread WGSL kernel; a test asserts it is bit-identical to the
+ * generic loop.
  */
 export function rateStepsPair(
   c: RateNetworkConfig,
@@ -306,12 +345,7 @@ export function rateStepsPair(
   const decay = f(c.noiseDecay);
   const std = f(c.noiseStd);
   const stepBase = trial * p.stepsPerTrial;
-  const nPulse = p.pulses.length;
-  const pStart = p.pulses.map((q) => q.startStep);
-  const pEnd = p.pulses.map((q) => q.endStep);
-  const pAmp = p.pulses.map((q) => f(q.amplitude));
-  const pE = p.pulses.map((q) => q.target === 'E');
-  const pSil = p.pulses.map((q) => q.mode === 'silence');
+  const segs = inputSegments(p, from, to);
   const thE = f(c.E.theta);
   const thI = f(c.I.theta);
   const gE = f(c.E.gain);
@@ -320,11 +354,9 @@ export function rateStepsPair(
   const mxI = f(c.I.maxRate);
   const aE = k.dtOverTauE;
   const aI = k.dtOverTauI;
-  const dE = f(p.driveE);
-  const dI = f(p.driveI);
-  const ws = p.windowStart;
   const rec = p.recordEvery;
   const xi = new Float32Array(2 * (to - from));
+  const mon = s.monitor;
   for (let b = 0; b < c.batch; b++) {
     const o = b * 2;
     const wEE = s.weights[b * 4];
@@ -337,58 +369,48 @@ export function rateStepsPair(
     let eI = s.eta[o + 1];
     let sumE = s.sum[o];
     let sumI = s.sum[o + 1];
-    const mon = b < monCount;
+    const monitored = b < monCount;
     // countdown to the next recorded step (a modulo per step costs more than the dynamics)
     let recLeft = from % rec === 0 ? 1 : rec - (from % rec) + 1;
     // noise for the whole chunk first: a tight loop the JIT handles well
     if (std !== 0) fillPairNoise(xi, k0, k1, stepBase + from, to - from, b);
-    for (let step = from; step < to; step++) {
-      let extE = dE;
-      let extI = dI;
-      let silE = false;
-      let silI = false;
-      for (let q = 0; q < nPulse; q++) {
-        if (step < pStart[q] || step >= pEnd[q]) continue;
-        if (pSil[q]) {
-          if (pE[q]) silE = true;
-          else silI = true;
-        } else if (pE[q]) extE = f(extE + pAmp[q]);
-        else extI = f(extI + pAmp[q]);
-      }
-      const xiE = xi[2 * (step - from)];
-      const xiI = xi[2 * (step - from) + 1];
-      eE = f(f(eE - f(decay * eE)) + f(std * xiE));
-      eI = f(f(eI - f(decay * eI)) + f(std * xiI));
-      const excE = f(0 + f(wEE * rE));
-      const inhE = f(0 + f(wEI * rI));
-      const xE = f(f(f(excE - inhE) + extE) + eE);
-      const drE = xE > thE ? f(gE * f(xE - thE)) : 0;
-      let nrE = f(rE + f(aE * f(drE - rE)));
-      if (nrE > mxE) nrE = mxE;
-      if (nrE < 0) nrE = 0;
-      if (silE) nrE = 0;
-      // I sees the new E (the authors' update order)
-      const excI = f(0 + f(wIE * nrE));
-      const inhI = f(0 + f(wII * rI));
-      const xI = f(f(f(excI - inhI) + extI) + eI);
-      const drI = xI > thI ? f(gI * f(xI - thI)) : 0;
-      let nrI = f(rI + f(aI * f(drI - rI)));
-      if (nrI > mxI) nrI = mxI;
-      if (nrI < 0) nrI = 0;
-      if (silI) nrI = 0;
-      rE = nrE;
-      rI = nrI;
-      if (step >= ws) {
-        sumE = f(sumE + rE);
-        sumI = f(sumI + rI);
-      }
-      if (mon && --recLeft === 0) {
-        recLeft = rec;
-        const m = (((step - (step % rec)) / rec) * monCount + b) * N_MONITOR;
-        s.monitor[m] = rE;
-        s.monitor[m + 1] = rI;
-        s.monitor[m + 2] = excE;
-        s.monitor[m + 3] = inhE;
+    for (const sg of segs) {
+      const extE = sg.extE;
+      const extI = sg.extI;
+      const silE = sg.silE;
+      const silI = sg.silI;
+      const inWindow = sg.inWindow;
+      for (let step = sg.from; step < sg.to; step++) {
+        const x2 = 2 * (step - from);
+        eE = f(f(eE - f(decay * eE)) + f(std * xi[x2]));
+        eI = f(f(eI - f(decay * eI)) + f(std * xi[x2 + 1]));
+        const excE = f(wEE * rE);
+        const inhE = f(wEI * rI);
+        const xE = f(f(f(excE - inhE) + extE) + eE);
+        const drE = xE > thE ? f(gE * f(xE - thE)) : 0;
+        let nrE = f(rE + f(aE * f(drE - rE)));
+        if (nrE > mxE) nrE = mxE;
+        if (nrE < 0 || silE) nrE = 0;
+        // I sees the new E (the authors' update order)
+        const xI = f(f(f(f(wIE * nrE) - f(wII * rI)) + extI) + eI);
+        const drI = xI > thI ? f(gI * f(xI - thI)) : 0;
+        let nrI = f(rI + f(aI * f(drI - rI)));
+        if (nrI > mxI) nrI = mxI;
+        if (nrI < 0 || silI) nrI = 0;
+        rE = nrE;
+        rI = nrI;
+        if (inWindow) {
+          sumE = f(sumE + rE);
+          sumI = f(sumI + rI);
+        }
+        if (monitored && --recLeft === 0) {
+          recLeft = rec;
+          const m = (((step - (step % rec)) / rec) * monCount + b) * N_MONITOR;
+          mon[m] = rE;
+          mon[m + 1] = rI;
+          mon[m + 2] = excE;
+          mon[m + 3] = inhE;
+        }
       }
     }
     s.rates[o] = rE;

@@ -130,6 +130,8 @@ export class IsnRun {
   readonly sim: RateSimulation;
   readonly history: TrialRecord[] = [];
   trial = 0;
+  /** next step of the current trial (0 between trials) */
+  private stepPos = 0;
   last: RateReadout | null = null;
   private protocol: TrialProtocol;
 
@@ -164,24 +166,34 @@ export class IsnRun {
     this.sim.beginTrial(t);
   }
 
-  /** Run `count` trials (or to the end), reading back every `readEvery`. Returns false if stopped. */
+  /**
+   * Run `count` trials (or to the end), reading back every `readEvery`. Returns false if
+   * stopped by `shouldStop`, which is checked after every chunk, so a pause takes effect
+   * within a chunk; the next call continues the trial where it stopped.
+   */
   async runTrials(count = Infinity): Promise<boolean> {
     const readEvery = Math.max(1, this.opts.readEvery ?? 1);
     const chunks = Math.max(1, this.opts.chunksPerTrial ?? 1);
     const steps = this.setup.baseProtocol.stepsPerTrial;
+    const chunk = Math.ceil(steps / chunks);
     const end = Math.min(this.setup.trials, this.trial + count);
     while (this.trial < end) {
-      await this.queueTrial();
-      for (let c = 0; c < chunks; c++) {
-        const from = Math.floor((c * steps) / chunks);
-        const to = Math.floor(((c + 1) * steps) / chunks);
+      if (this.stepPos === 0) await this.queueTrial();
+      while (this.stepPos < steps) {
+        const from = this.stepPos;
+        const to = Math.min(steps, from + chunk);
         this.sim.runSteps(from, to);
-        if (chunks > 1 && c < chunks - 1 && this.opts.onProgress) {
-          const r = await this.sim.read();
-          await this.opts.onProgress({ trial: this.trial, trials: this.setup.trials, setup: this.setup, readout: r, record: summarizeTrial(this.setup, r, this.trial) });
+        this.stepPos = to;
+        if (to < steps) {
+          if (this.opts.onProgress) {
+            const r = await this.sim.read();
+            await this.opts.onProgress({ trial: this.trial, trials: this.setup.trials, setup: this.setup, readout: r, record: summarizeTrial(this.setup, r, this.trial) });
+          }
+          if (this.opts.shouldStop?.()) return false;
         }
       }
       this.sim.endTrial();
+      this.stepPos = 0;
       const t = this.trial;
       this.trial++;
       if ((t + 1) % readEvery === 0 || this.trial === this.setup.trials || this.trial === end) {

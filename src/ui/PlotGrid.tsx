@@ -1,0 +1,84 @@
+/**
+ * The plot area: view tabs (part of the share link) and a grid of live plots per view.
+ */
+import { useRef } from 'react';
+import { appStore, VIEWS, type ViewId } from '../state/store';
+import { useApp } from './hooks';
+import { ErrorBoundary } from './ErrorBoundary';
+import { LivePlot } from './plots/LivePlot';
+import type { FigureId } from './plots/figures';
+
+/** Plots of each view; `wide` spans both columns. */
+const LAYOUTS: Record<ViewId, { figure: FigureId; wide?: boolean }[]> = {
+  overview: [{ figure: 'rates' }, { figure: 'setpoints' }, { figure: 'weights' }, { figure: 'plane' }],
+  trial: [{ figure: 'rates', wide: true }, { figure: 'currents', wide: true }],
+  learning: [{ figure: 'setpoints' }, { figure: 'weights' }, { figure: 'plane', wide: true }],
+  stability: [{ figure: 'stability', wide: true }, { figure: 'plane', wide: true }],
+  units: [{ figure: 'units', wide: true }, { figure: 'setpoints' }, { figure: 'weights' }],
+};
+
+function Tabs() {
+  const view = useApp((s) => s.view);
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  return (
+    <div className="tabs" role="tablist" aria-label="Plot views">
+      {VIEWS.map((v, k) => (
+        <button
+          key={v.id}
+          ref={(el) => {
+            refs.current[k] = el;
+          }}
+          type="button"
+          role="tab"
+          id={`tab-${v.id}`}
+          aria-selected={view === v.id}
+          aria-controls="plot-panel"
+          tabIndex={view === v.id ? 0 : -1}
+          className={view === v.id ? 'active' : ''}
+          onClick={() => appStore.getState().setView(v.id)}
+          onKeyDown={(e) => {
+            const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+            if (!d && e.key !== 'Home' && e.key !== 'End') return;
+            e.preventDefault();
+            const next = e.key === 'Home' ? 0 : e.key === 'End' ? VIEWS.length - 1 : (k + d + VIEWS.length) % VIEWS.length;
+            appStore.getState().setView(VIEWS[next].id);
+            refs.current[next]?.focus();
+          }}
+          data-testid={`tab-${v.id}`}
+        >
+          {v.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function PlotGrid() {
+  const view = useApp((s) => s.view);
+  const cells = LAYOUTS[view];
+  let rows = 0;
+  let col = 0;
+  for (const c of cells) {
+    if (c.wide) {
+      rows++;
+      col = 0;
+    } else if (col === 0) {
+      rows++;
+      col = 1;
+    } else col = 0;
+  }
+  return (
+    <>
+      <Tabs />
+      <div id="plot-panel" tabIndex={-1} className="plot-grid" role="tabpanel" aria-labelledby={`tab-${view}`} style={{ gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }}>
+        {cells.map((c) => (
+          <div key={`${view}-${c.figure}`} className={`plot-slot${c.wide ? ' wide' : ''}`}>
+            <ErrorBoundary label={`the ${c.figure} plot`}>
+              <LivePlot figure={c.figure} />
+            </ErrorBoundary>
+          </div>
+        ))}
+      </div>
+    </>
+  );
+}
