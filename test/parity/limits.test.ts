@@ -164,6 +164,7 @@ describe('resources', () => {
     );
     const kernels = JSON.parse(out.trim().split('\n').pop()!) as [string, boolean][];
     expect(kernels.map((k) => k[0]).sort()).toEqual([
+      'rate_steps_pair',
       'rate_steps_thread',
       'rate_steps_workgroup',
       'rng_probe',

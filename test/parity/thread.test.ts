@@ -32,47 +32,53 @@ beforeAll(async () => {
 afterAll(() => gpu?.backend.dispose());
 
 describe('rate_steps_thread vs CPU', () => {
-  it('two-pop, B = 37, 3 trials × 12 000 steps, pulses, silence, drives, odd chunks, 777-step dispatches', async () => {
-    const base = protocol({
-      stepsPerTrial: 12_000,
-      windowStart: 8_999,
-      driveE: 0.5,
-      driveI: 0.25,
-      recordEvery: 7,
-      monitorCount: 3,
-      pulses: [
-        { target: 'E', startStep: 249, endStep: 350, amplitude: 7, mode: 'add' },
-        { target: 'I', startStep: 3000, endStep: 3500, amplitude: 3, mode: 'add' },
-        { target: 'E', startStep: 3200, endStep: 3300, amplitude: -1.5, mode: 'add' },
-      ],
+  // Two-population networks run on rate_steps_pair (scalar locals) by default; the same
+  // inputs also go through the general per-thread kernel.
+  for (const [kernel, scalarPair] of [
+    ['rate_steps_pair', true],
+    ['rate_steps_thread', false],
+  ] as const)
+    it(`${kernel}: two-pop, B = 37, 3 trials × 12 000 steps, pulses, silence, drives, odd chunks, 777-step dispatches`, async () => {
+      const base = protocol({
+        stepsPerTrial: 12_000,
+        windowStart: 8_999,
+        driveE: 0.5,
+        driveI: 0.25,
+        recordEvery: 7,
+        monitorCount: 3,
+        pulses: [
+          { target: 'E', startStep: 249, endStep: 350, amplitude: 7, mode: 'add' },
+          { target: 'I', startStep: 3000, endStep: 3500, amplitude: 3, mode: 'add' },
+          { target: 'E', startStep: 3200, endStep: 3300, amplitude: -1.5, mode: 'add' },
+        ],
+      });
+      const silence: TrialProtocol = {
+        ...base,
+        pulses: [
+          base.pulses[0],
+          { target: 'E', startStep: 5000, endStep: 5400, amplitude: 0, mode: 'silence' },
+          { target: 'I', startStep: 9500, endStep: 9600, amplitude: 0, mode: 'silence' },
+          { target: 'I', startStep: 9000, endStep: 11000, amplitude: 2, mode: 'add' },
+        ],
+      };
+      const noReset: TrialProtocol = { ...base, resetRates: false };
+      const p = await runBoth(
+        gpu,
+        twoPopConfig(37, 5),
+        base,
+        [
+          { cuts: [1, 333, 1001, 4999, 11_998] },
+          { cuts: [7777], protocol: silence },
+          { cuts: [2], protocol: noReset },
+        ],
+        { stepsPerDispatch: 777, scalarPair },
+      );
+      const d = expectReadoutsClose('B=37', p);
+      console.log(`${kernel} B=37:`, fmt(d));
+      // the run did something: Up states and plasticity
+      expect(Math.max(...p.cpu.trialMean)).toBeGreaterThan(1);
+      expect(p.cpu.weights.some((w, i) => w !== twoPopConfig(37, 5).weights[i])).toBe(true);
     });
-    const silence: TrialProtocol = {
-      ...base,
-      pulses: [
-        base.pulses[0],
-        { target: 'E', startStep: 5000, endStep: 5400, amplitude: 0, mode: 'silence' },
-        { target: 'I', startStep: 9500, endStep: 9600, amplitude: 0, mode: 'silence' },
-        { target: 'I', startStep: 9000, endStep: 11000, amplitude: 2, mode: 'add' },
-      ],
-    };
-    const noReset: TrialProtocol = { ...base, resetRates: false };
-    const p = await runBoth(
-      gpu,
-      twoPopConfig(37, 5),
-      base,
-      [
-        { cuts: [1, 333, 1001, 4999, 11_998] },
-        { cuts: [7777], protocol: silence },
-        { cuts: [2], protocol: noReset },
-      ],
-      { stepsPerDispatch: 777 },
-    );
-    const d = expectReadoutsClose('B=37', p);
-    console.log('thread B=37:', fmt(d));
-    // the run did something: Up states and plasticity
-    expect(Math.max(...p.cpu.trialMean)).toBeGreaterThan(1);
-    expect(p.cpu.weights.some((w, i) => w !== twoPopConfig(37, 5).weights[i])).toBe(true);
-  });
 
   it('two-pop, B = 1025 (not a multiple of 64), every network monitored, 2 trials', async () => {
     const proto = protocol({

@@ -1,5 +1,7 @@
 /**
- * CPU twins of the rate-network WGSL kernels (float32 semantics via Math.fround). These are
+ * CPU twins of the rate-network WGSL kernels (float32 semantics via Math.fround: every stored
+ * value and every scalar operation is rounded to float32; only dot products (recurrent input,
+ * noise quantiles) are evaluated in float64 and rounded once, which is more accurate). These are
  * the reference: the WebGPU kernels must match them within the parity tolerance.
  *
  *  rateSteps        ↔ shaders/rate_steps_thread.wgsl, shaders/rate_steps_workgroup.wgsl
@@ -134,6 +136,26 @@ export function applyRule(
   }
 }
 
+/**
+ * Σ_{j∈[from,to)} W[row + j]·r[j] in float64, four partial sums (a small function V8
+ * optimizes well; ~25% faster than one accumulator). Exact for a one-term sum.
+ */
+function dot(W: Float32Array, row: number, r: Float32Array, from: number, to: number): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let j = from;
+  for (; j + 3 < to; j += 4) {
+    a += W[row + j] * r[j];
+    b += W[row + j + 1] * r[j + 1];
+    c += W[row + j + 2] * r[j + 2];
+    d += W[row + j + 3] * r[j + 3];
+  }
+  for (; j < to; j++) a += W[row + j] * r[j];
+  return a + b + (c + d);
+}
+
 const scratch = new Uint32Array(4);
 
 /**
@@ -242,10 +264,10 @@ export function rateSteps(
       for (let i = 0; i < N; i++) {
         if (i === nE) for (let j = 0; j < nE; j++) prevRates[j] = s.rates[o + j];
         const row = wb + i * N;
-        let exc = 0;
-        let inh = 0;
-        for (let j = 0; j < nE; j++) exc = f(exc + f(W[row + j] * prevRates[j]));
-        for (let j = nE; j < N; j++) inh = f(inh + f(W[row + j] * prevRates[j]));
+        // Recurrent input, accumulated in float64 and rounded once: more accurate than a float32
+        // running sum (the GPU's), ~4× faster in V8, and exact for one-term sums (two-pop).
+        const exc = f(dot(W, row, prevRates, 0, nE));
+        const inh = f(dot(W, row, prevRates, nE, N));
         const isE = i < nE;
         const x = f(f(f(exc - inh) + (isE ? extE : extI)) + s.eta[o + i]);
         const th = isE ? thE : thI;

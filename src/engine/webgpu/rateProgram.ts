@@ -21,7 +21,7 @@ import {
   type RateNetworkConfig,
   type TrialProtocol,
 } from '../../model/rateNetwork';
-import { rateConsts, type RateConsts } from '../cpu/rateKernels';
+import { pairPathApplies, rateConsts, type RateConsts } from '../cpu/rateKernels';
 import { seedKey, STREAM } from '../rng/philox';
 import type { BufferPool } from './bufferPool';
 import type { DeviceLimits } from './device';
@@ -121,6 +121,8 @@ export interface RateProgramOptions {
   workgroupSize?: number;
   /** steps per dispatch (default: up to 2000, fewer for big networks) */
   stepsPerDispatch?: number;
+  /** use rate_steps_pair for two-population networks where it applies (default true) */
+  scalarPair?: boolean;
 }
 
 /** What the simulation needs from its backend. */
@@ -178,6 +180,8 @@ export class WebGpuRateSimulation implements RateSimulation {
   private readonly layout: GPUBindGroupLayout;
   private bindGroup: GPUBindGroup;
   private readonly stepPipeline: GPUComputePipeline;
+  /** two-population twin of rateStepsPair (scalar locals), used when pairPathApplies */
+  private readonly pairPipeline: GPUComputePipeline | null;
   private readonly beginPipeline: GPUComputePipeline;
   private readonly endPipeline: GPUComputePipeline;
   private readonly endWg: number;
@@ -335,6 +339,10 @@ export class WebGpuRateSimulation implements RateSimulation {
       this.kernel === 'thread'
         ? pipe('rate_steps_thread', { WG_SIZE: THREAD_WG, N_E: nE, N_I: nI })
         : pipe('rate_steps_workgroup', { WG_SIZE: this.workgroupSize, N_E: nE, N_I: nI });
+    this.pairPipeline =
+      this.kernel === 'thread' && nE === 1 && nI === 1 && opts.scalarPair !== false
+        ? pipe('rate_steps_pair', { WG_SIZE: THREAD_WG })
+        : null;
     this.beginPipeline = pipe('trial_begin', { WG_SIZE: 64 });
     this.endPipeline = pipe('trial_end', { WG_SIZE: this.endWg, N_E: nE, N_I: nI });
     this.bindGroup = this.makeBindGroup();
@@ -362,8 +370,14 @@ export class WebGpuRateSimulation implements RateSimulation {
       );
     const groups =
       this.kernel === 'thread' ? Math.ceil(this.config.batch / THREAD_WG) : this.config.batch;
+    // the scalar two-population kernel where it applies (same conditions as the CPU's
+    // rateStepsPair: trial mode, no Poisson kicks), else the general one
+    const pipeline =
+      this.pairPipeline && pairPathApplies(this.config, this.protocol)
+        ? this.pairPipeline
+        : this.stepPipeline;
     for (let s = from; s < to; s += this.stepsPerDispatch)
-      this.dispatch(this.stepPipeline, groups, s, Math.min(to, s + this.stepsPerDispatch));
+      this.dispatch(pipeline, groups, s, Math.min(to, s + this.stepsPerDispatch));
     this.samples = Math.max(this.samples, Math.ceil(to / this.protocol.recordEvery));
   }
 

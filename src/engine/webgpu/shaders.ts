@@ -9,10 +9,16 @@
  */
 
 export type KernelName =
-  'rate_steps_thread' | 'rate_steps_workgroup' | 'trial_begin' | 'trial_end' | 'rng_probe';
+  | 'rate_steps_pair'
+  | 'rate_steps_thread'
+  | 'rate_steps_workgroup'
+  | 'trial_begin'
+  | 'trial_end'
+  | 'rng_probe';
 
 /** Library snippets each kernel needs, in prepend order. */
 export const KERNEL_LIBS: Record<KernelName, readonly string[]> = {
+  rate_steps_pair: ['common', 'philox'],
   rate_steps_thread: ['common', 'philox', 'rules'],
   rate_steps_workgroup: ['common', 'philox', 'rules'],
   trial_begin: ['common'],
