@@ -44,10 +44,20 @@ interface Row {
 const base = defaults(ISN_PARAMS);
 const rows: Row[] = [];
 
-async function timeRun(backend: Backend, values: ParamValues, trials: number, seed = 1): Promise<{ wall: number; run: IsnRun }> {
+async function timeRun(
+  backend: Backend,
+  values: ParamValues,
+  trials: number,
+  seed = 1,
+): Promise<{ wall: number; run: IsnRun }> {
   const run = new IsnRun(backend, { ...values, trials }, seed, { readEvery: trials });
   // warm-up: compile pipelines / JIT on one short trial of a throwaway run
-  const warm = new IsnRun(backend, { ...values, trials: 1, trial_ms: 100, window_ms: 50 }, seed, {});
+  const warm = new IsnRun(
+    backend,
+    { ...values, trials: 1, trial_ms: 100, window_ms: 50 },
+    seed,
+    {},
+  );
   await warm.runTrials();
   warm.dispose();
   const t0 = performance.now();
@@ -70,7 +80,9 @@ async function main(): Promise<void> {
       backends.push(backend);
       gpuLabel = backend.label;
     } catch (e) {
-      console.error(`WebGPU unavailable, measuring the CPU only: ${e instanceof Error ? e.message : e}`);
+      console.error(
+        `WebGPU unavailable, measuring the CPU only: ${e instanceof Error ? e.message : e}`,
+      );
     }
   }
   const quick = flags.quick;
@@ -83,17 +95,42 @@ async function main(): Promise<void> {
     if (be.kind === 'cpu' || !quick) {
       const { wall } = await timeRun(be, { ...base, rule: 'cross' }, trialsA);
       const steps = trialsA * stepsPerTrial;
-      rows.push({ workload: `A two-pop, ${trialsA} trials`, backend: be.kind, networks: 1, steps, wall_s: wall, steps_per_s: steps / wall });
+      rows.push({
+        workload: `A two-pop, ${trialsA} trials`,
+        backend: be.kind,
+        networks: 1,
+        steps,
+        wall_s: wall,
+        steps_per_s: steps / wall,
+      });
     }
     // B: 1024 networks
     const vB = { ...base, rule: 'cross', starts: 'random', n_starts: 1024 };
     const { wall: wB } = await timeRun(be, vB, batchTrials);
     const stepsB = batchTrials * stepsPerTrial;
-    rows.push({ workload: `B 1024 two-pop networks, ${batchTrials} trials`, backend: be.kind, networks: 1024, steps: stepsB, wall_s: wB, steps_per_s: (stepsB * 1024) / wB });
+    rows.push({
+      workload: `B 1024 two-pop networks, ${batchTrials} trials`,
+      backend: be.kind,
+      networks: 1024,
+      steps: stepsB,
+      wall_s: wB,
+      steps_per_s: (stepsB * 1024) / wB,
+    });
     // C: multi-unit 80E/20I
     const trialsC = quick ? 1 : 3;
-    const { wall: wC } = await timeRun(be, { ...base, model: 'multi-unit', rule: 'two-term' }, trialsC);
-    rows.push({ workload: `C multi-unit 80E/20I, ${trialsC} trials`, backend: be.kind, networks: 1, steps: trialsC * stepsPerTrial, wall_s: wC, steps_per_s: (trialsC * stepsPerTrial) / wC });
+    const { wall: wC } = await timeRun(
+      be,
+      { ...base, model: 'multi-unit', rule: 'two-term' },
+      trialsC,
+    );
+    rows.push({
+      workload: `C multi-unit 80E/20I, ${trialsC} trials`,
+      backend: be.kind,
+      networks: 1,
+      steps: trialsC * stepsPerTrial,
+      wall_s: wC,
+      steps_per_s: (trialsC * stepsPerTrial) / wC,
+    });
   }
   for (const be of backends) be.dispose();
 
@@ -102,7 +139,9 @@ async function main(): Promise<void> {
   console.log(`WebGPU adapter: ${gpuLabel}`);
   console.log('workload | backend | networks | steps/network | wall (s) | steps·networks/s');
   for (const r of rows)
-    console.log(`${r.workload} | ${r.backend} | ${r.networks} | ${r.steps} | ${r.wall_s.toFixed(3)} | ${r.steps_per_s.toExponential(3)}`);
+    console.log(
+      `${r.workload} | ${r.backend} | ${r.networks} | ${r.steps} | ${r.wall_s.toFixed(3)} | ${r.steps_per_s.toExponential(3)}`,
+    );
   const ratios = computeRatios();
   for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v}`);
   console.log(JSON.stringify({ machine, gpu: gpuLabel, rows, ratios }));
@@ -115,8 +154,10 @@ function computeRatios(): Record<string, string> {
   const bGpu = rows.find((r) => r.workload.startsWith('B') && r.backend === 'webgpu');
   const bCpu = rows.find((r) => r.workload.startsWith('B') && r.backend === 'cpu');
   if (a && bGpu)
-    out['B webgpu per-network throughput / A cpu single network'] = `${(bGpu.steps_per_s / a.steps_per_s).toFixed(2)}×`;
-  if (bCpu && bGpu) out['B webgpu / B cpu (same batch)'] = `${(bGpu.steps_per_s / bCpu.steps_per_s).toFixed(2)}×`;
+    out['B webgpu per-network throughput / A cpu single network'] =
+      `${(bGpu.steps_per_s / a.steps_per_s).toFixed(2)}×`;
+  if (bCpu && bGpu)
+    out['B webgpu / B cpu (same batch)'] = `${(bGpu.steps_per_s / bCpu.steps_per_s).toFixed(2)}×`;
   const cG = rows.find((r) => r.workload.startsWith('C') && r.backend === 'webgpu');
   const cC = rows.find((r) => r.workload.startsWith('C') && r.backend === 'cpu');
   if (cG && cC) out['C webgpu / C cpu'] = `${(cG.steps_per_s / cC.steps_per_s).toFixed(2)}×`;
@@ -136,13 +177,17 @@ function writeMarkdown(machine: string, gpu: string, ratios: Record<string, stri
     '',
     '| workload | backend | networks | steps per network | wall (s) | steps·networks/s |',
     '|---|---|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.workload} | ${r.backend} | ${r.networks} | ${r.steps} | ${r.wall_s.toFixed(3)} | ${r.steps_per_s.toExponential(3)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.workload} | ${r.backend} | ${r.networks} | ${r.steps} | ${r.wall_s.toFixed(3)} | ${r.steps_per_s.toExponential(3)} |`,
+    ),
     '',
     ...Object.entries(ratios).map(([k, v]) => `- ${k}: **${v}**`),
     end,
   ].join('\n');
   let md = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n';
-  if (md.includes(begin) && md.includes(end)) md = md.slice(0, md.indexOf(begin)) + table + md.slice(md.indexOf(end) + end.length);
+  if (md.includes(begin) && md.includes(end))
+    md = md.slice(0, md.indexOf(begin)) + table + md.slice(md.indexOf(end) + end.length);
   else md += `\n${table}\n`;
   fs.writeFileSync(file, md);
   console.log(`wrote ${file}`);

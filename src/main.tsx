@@ -16,7 +16,9 @@ void runner.init();
 
 window.addEventListener('unhandledrejection', (e) => {
   const r: unknown = e.reason;
-  appStore.getState().pushNotice('error', `Unexpected error: ${r instanceof Error ? r.message : String(r)}`);
+  appStore
+    .getState()
+    .pushNotice('error', `Unexpected error: ${r instanceof Error ? r.message : String(r)}`);
 });
 window.addEventListener('error', (e) => {
   if (e.error === undefined && !e.message) return;

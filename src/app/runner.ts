@@ -14,11 +14,24 @@
  */
 import type { AcquireOptions, AcquiredBackend, BackendPreference } from '../engine/acquire';
 import type { Backend, RateReadout } from '../engine/backend';
-import { IsnRun, SimulationBlowUp, type IsnProgress, type RunOptions, type TrialRecord } from '../labs/isn/runner';
+import {
+  IsnRun,
+  SimulationBlowUp,
+  type IsnProgress,
+  type RunOptions,
+  type TrialRecord,
+} from '../labs/isn/runner';
 import { historyCsv, isnSummary, isConverged, monitorCsv, unitsCsv } from '../labs/isn/summary';
 import type { ParamValues } from '../model/params';
 import type { AppStore, RunNumbers } from '../state/store';
-import { effective, liveAppendTrial, liveSetWithin, liveStart, partnersOf, type LiveShape } from '../state/live';
+import {
+  effective,
+  liveAppendTrial,
+  liveSetWithin,
+  liveStart,
+  partnersOf,
+  type LiveShape,
+} from '../state/live';
 
 export type AcquireFn = (pref: BackendPreference, opts: AcquireOptions) => Promise<AcquiredBackend>;
 
@@ -120,7 +133,12 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
     if (backendPromise) return backendPromise;
     const myGen = ++backendGen;
     const pref = store.getState().backendPref;
-    store.getState().setBackend({ state: 'detecting', kind: null, label: 'Detecting backend…', fallbackReason: null });
+    store.getState().setBackend({
+      state: 'detecting',
+      kind: null,
+      label: 'Detecting backend…',
+      fallbackReason: null,
+    });
     const opts: AcquireOptions = {
       onDeviceLost: (reason) => {
         if (myGen === backendGen) void onDeviceLost(reason);
@@ -191,7 +209,8 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
     const partners = partnersOf(c.nE, c.nI, c.selfConnections);
     const v = r.values;
     let converged = 0;
-    for (let b = 0; b < c.batch; b++) if (isConverged(rec.avgE[b], rec.avgI[b], Number(v.E_set), Number(v.I_set))) converged++;
+    for (let b = 0; b < c.batch; b++)
+      if (isConverged(rec.avgE[b], rec.avgI[b], Number(v.E_set), Number(v.I_set))) converged++;
     return {
       trial: rec.trial + 1,
       trials: r.setup.trials,
@@ -220,7 +239,8 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
     const c = r.setup.config;
     const N = c.nE + c.nI;
     const steps = r.setup.baseProtocol.stepsPerTrial;
-    const perStep = N <= 2 ? 6e-4 * Math.min(c.batch, 4) + 1.2e-4 * c.batch : c.batch * (4e-6 * N * N + 1e-4);
+    const perStep =
+      N <= 2 ? 6e-4 * Math.min(c.batch, 4) + 1.2e-4 * c.batch : c.batch * (4e-6 * N * N + 1e-4);
     return (steps * perStep) / (b.kind === 'webgpu' ? 4 : 1);
   }
 
@@ -300,7 +320,13 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
       }
       stopRequested = false;
       const s = store.getState();
-      if (r.history.length) s.setProgress(r.trial, r.setup.trials, numbersOf(r.history[r.history.length - 1], r), speed);
+      if (r.history.length)
+        s.setProgress(
+          r.trial,
+          r.setup.trials,
+          numbersOf(r.history[r.history.length - 1], r),
+          speed,
+        );
       s.setStatus(r.done ? 'done' : 'paused');
     } catch (e) {
       if (myGen !== gen) return;
@@ -340,7 +366,10 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
     const s = store.getState();
     const wasRunning = looping;
     const hadRun = run !== null;
-    s.pushNotice('warning', `The GPU device was lost (${reason}). Recovering${hadRun ? ' the run' : ''}…`);
+    s.pushNotice(
+      'warning',
+      `The GPU device was lost (${reason}). Recovering${hadRun ? ' the run' : ''}…`,
+    );
     // abandon the loop that was waiting on the lost device
     const myGen = ++gen;
     looping = false;
@@ -356,22 +385,41 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
           const snap = snapshot;
           const history = snap ? old.history.filter((h) => h.trial < snap.trialsDone) : [];
           run = snap
-            ? IsnRun.resume(b, runValues, runSeed, runOpts, { trialsDone: snap.trialsDone, history, readout: snap.readout })
+            ? IsnRun.resume(b, runValues, runSeed, runOpts, {
+                trialsDone: snap.trialsDone,
+                history,
+                readout: snap.readout,
+              })
             : new IsnRun(b, runValues, runSeed, runOpts);
           estTrialMs = estimateTrialMs(run, b);
-          if (!snap) store.getState().setLive(liveStart(shapeOf(run, runValues), store.getState().live.rev + 1));
+          if (!snap)
+            store
+              .getState()
+              .setLive(liveStart(shapeOf(run, runValues), store.getState().live.rev + 1));
           try {
             old.dispose();
           } catch {
             /* its device is gone */
           }
-          const where = snap ? `after trial ${snap.trialsDone}` : 'from the start (nothing had been read back yet)';
+          const where = snap
+            ? `after trial ${snap.trialsDone}`
+            : 'from the start (nothing had been read back yet)';
           store
             .getState()
-            .pushNotice('info', `Recovered on ${b.kind === 'webgpu' ? 'a new GPU device' : 'the CPU'}: the run continues ${where}.`);
-          store.getState().setStatus(wasRunning ? 'running' : run.history.length ? 'paused' : 'idle');
+            .pushNotice(
+              'info',
+              `Recovered on ${b.kind === 'webgpu' ? 'a new GPU device' : 'the CPU'}: the run continues ${where}.`,
+            );
+          store
+            .getState()
+            .setStatus(wasRunning ? 'running' : run.history.length ? 'paused' : 'idle');
         } else {
-          store.getState().pushNotice('info', `Recovered: ${b.kind === 'webgpu' ? 'a new GPU device' : 'the CPU'} is ready.`);
+          store
+            .getState()
+            .pushNotice(
+              'info',
+              `Recovered: ${b.kind === 'webgpu' ? 'a new GPU device' : 'the CPU'} is ready.`,
+            );
         }
       } catch (e) {
         fail(e);
@@ -473,8 +521,15 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
       const stem = `eilab-isn-seed${runSeed}-trial${r.trial}`;
       switch (kind) {
         case 'json': {
-          const summary = isnSummary(result, runValues, { backend: backend?.label ?? 'unknown', seed: runSeed });
-          return { filename: `${stem}-summary.json`, mime: 'application/json', text: JSON.stringify(summary, null, 2) + '\n' };
+          const summary = isnSummary(result, runValues, {
+            backend: backend?.label ?? 'unknown',
+            seed: runSeed,
+          });
+          return {
+            filename: `${stem}-summary.json`,
+            mime: 'application/json',
+            text: JSON.stringify(summary, null, 2) + '\n',
+          };
         }
         case 'history':
           return { filename: `${stem}-history.csv`, mime: 'text/csv', text: historyCsv(result) };

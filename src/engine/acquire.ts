@@ -22,8 +22,15 @@ export interface AcquireOptions {
   onGpuError?: (message: string) => void;
 }
 
-export async function acquireBackend(pref: BackendPreference, opts: AcquireOptions = {}): Promise<AcquiredBackend> {
-  if (pref === 'cpu') return { backend: new CpuBackend('CPU (reference; chosen)'), fallbackReason: 'CPU backend chosen' };
+export async function acquireBackend(
+  pref: BackendPreference,
+  opts: AcquireOptions = {},
+): Promise<AcquiredBackend> {
+  if (pref === 'cpu')
+    return {
+      backend: new CpuBackend('CPU (reference; chosen)'),
+      fallbackReason: 'CPU backend chosen',
+    };
   const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
   let reason: string;
   if (!gpu) {
@@ -31,7 +38,10 @@ export async function acquireBackend(pref: BackendPreference, opts: AcquireOptio
   } else {
     try {
       const { createWebGpuBackend } = await import('./webgpu/webgpuBackend');
-      const backend = await createWebGpuBackend(gpu, { onDeviceLost: opts.onDeviceLost, onGpuError: opts.onGpuError });
+      const backend = await createWebGpuBackend(gpu, {
+        onDeviceLost: opts.onDeviceLost,
+        onGpuError: opts.onGpuError,
+      });
       return { backend, fallbackReason: null };
     } catch (e) {
       reason = e instanceof Error ? e.message : String(e);

@@ -46,7 +46,14 @@ export interface RateSimulation {
    * Overwrite parts of the state (between trials): used to resume a run on a fresh backend
    * after a lost GPU device, from the last readback.
    */
-  restore(s: Partial<{ rates: Float32Array; eta: Float32Array; avg: Float32Array; weights: Float32Array }>): void;
+  restore(
+    s: Partial<{
+      rates: Float32Array;
+      eta: Float32Array;
+      avg: Float32Array;
+      weights: Float32Array;
+    }>,
+  ): void;
   setProtocol(p: TrialProtocol): void;
   dispose(): void;
 }

@@ -24,7 +24,11 @@ export function hashOf(s: AppState): string {
 }
 
 /** Put a decoded link into the store; returns the messages shown in the banner. */
-export function applyShareState(store: AppStore, state: ShareState, errors: readonly string[]): string[] {
+export function applyShareState(
+  store: AppStore,
+  state: ShareState,
+  errors: readonly string[],
+): string[] {
   const msgs = errors.slice();
   const st = store.getState();
   let view = st.view;

@@ -61,17 +61,41 @@ export interface LiveData {
 export const CLASSES: readonly WeightClass[] = ['EE', 'EI', 'IE', 'II'];
 
 export function emptyLive(rev = 0): LiveData {
-  return { rev, epoch: rev, shape: null, trial: [], avgE: [], avgI: [], W: { EE: [], EI: [], IE: [], II: [] }, within: null, units: null };
+  return {
+    rev,
+    epoch: rev,
+    shape: null,
+    trial: [],
+    avgE: [],
+    avgI: [],
+    W: { EE: [], EI: [], IE: [], II: [] },
+    within: null,
+    units: null,
+  };
 }
 
 /** Presynaptic partner counts (no autapses in the multi-unit model). */
-export function partnersOf(nE: number, nI: number, selfConnections: boolean): Record<WeightClass, number> {
+export function partnersOf(
+  nE: number,
+  nI: number,
+  selfConnections: boolean,
+): Record<WeightClass, number> {
   const s = selfConnections ? 0 : 1;
-  return { EE: Math.max(1, nE - s), EI: Math.max(1, nI), IE: Math.max(1, nE), II: Math.max(1, nI - s) };
+  return {
+    EE: Math.max(1, nE - s),
+    EI: Math.max(1, nI),
+    IE: Math.max(1, nE),
+    II: Math.max(1, nI - s),
+  };
 }
 
 export function effective(w: TwoPopWeights, partners: Record<WeightClass, number>): TwoPopWeights {
-  return { EE: w.EE * partners.EE, EI: w.EI * partners.EI, IE: w.IE * partners.IE, II: w.II * partners.II };
+  return {
+    EE: w.EE * partners.EE,
+    EI: w.EI * partners.EI,
+    IE: w.IE * partners.IE,
+    II: w.II * partners.II,
+  };
 }
 
 /** Start showing a run: clears the history and sets its shape. */
@@ -107,7 +131,12 @@ export function liveAppendTrial(live: LiveData, rec: TrialRecord, readout: RateR
 }
 
 /** Replace the within-trial traces with network 0's monitor samples (mutates `live`). */
-export function liveSetWithin(live: LiveData, readout: RateReadout, trial: number, partial: boolean): void {
+export function liveSetWithin(
+  live: LiveData,
+  readout: RateReadout,
+  trial: number,
+  partial: boolean,
+): void {
   const sh = live.shape;
   if (!sh) return;
   const n = readout.samples;

@@ -13,7 +13,14 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { LABS, findLab, type LabInfo } from '../labs/registry';
-import { defaults, formatValue, parseText, type ParamSpec, type ParamValue, type ParamValues } from '../model/params';
+import {
+  defaults,
+  formatValue,
+  parseText,
+  type ParamSpec,
+  type ParamValue,
+  type ParamValues,
+} from '../model/params';
 import type { BackendPreference } from '../engine/acquire';
 import type { TwoPopWeights } from '../labs/isn/experiment';
 import { emptyLive, type LiveData } from './live';
@@ -122,7 +129,12 @@ export interface RunSlice {
   /** trials per second (smoothed) */
   speed: number | null;
   setStatus(s: RunStatus): void;
-  setProgress(trial: number, trials: number, numbers: RunNumbers | null, speed?: number | null): void;
+  setProgress(
+    trial: number,
+    trials: number,
+    numbers: RunNumbers | null,
+    speed?: number | null,
+  ): void;
   setBackend(b: BackendInfo): void;
   setRunError(msg: string | null): void;
 }
@@ -163,15 +175,21 @@ function paramSlice(set: SetState, get: GetState, init: Partial<AppState>): Para
   const lab = labOf(init.labId ?? LABS[0].id);
 
   /** Try to apply `name` = `value` together with the pending drafts; cross-field check. */
-  const tryApply = (values: ParamValues, name: string, value: ParamValue): { values: ParamValues } | { error: string } => {
+  const tryApply = (
+    values: ParamValues,
+    name: string,
+    value: ParamValue,
+  ): { values: ParamValues } | { error: string } => {
     const l = labOf(get().labId);
     const candidate = { ...values, [name]: value };
     const cross = l.crossCheck(candidate);
-    if (cross.length) return { error: cross.map((e) => `${e.message} (${e.fields.join(', ')})`).join('; ') };
+    if (cross.length)
+      return { error: cross.map((e) => `${e.message} (${e.fields.join(', ')})`).join('; ') };
     return { values: candidate };
   };
 
-  const specOf = (name: string): ParamSpec | undefined => labOf(get().labId).params.find((p) => p.name === name);
+  const specOf = (name: string): ParamSpec | undefined =>
+    labOf(get().labId).params.find((p) => p.name === name);
 
   return {
     labId: lab.id,
@@ -187,13 +205,26 @@ function paramSlice(set: SetState, get: GetState, init: Partial<AppState>): Para
     selectLab(id) {
       const l = findLab(id);
       if (!l || l.id === get().labId) return;
-      set((s) => ({ labId: l.id, presetId: null, values: defaults(l.params), drafts: {}, fieldErrors: {}, paramsRev: s.paramsRev + 1 }));
+      set((s) => ({
+        labId: l.id,
+        presetId: null,
+        values: defaults(l.params),
+        drafts: {},
+        fieldErrors: {},
+        paramsRev: s.paramsRev + 1,
+      }));
     },
 
     applyPreset(id) {
       const l = labOf(get().labId);
       if (id !== null && !l.presets.some((p) => p.id === id)) return;
-      set((s) => ({ presetId: id, values: presetValues(l, id), drafts: {}, fieldErrors: {}, paramsRev: s.paramsRev + 1 }));
+      set((s) => ({
+        presetId: id,
+        values: presetValues(l, id),
+        drafts: {},
+        fieldErrors: {},
+        paramsRev: s.paramsRev + 1,
+      }));
     },
 
     editParam(name, raw) {
@@ -203,12 +234,18 @@ function paramSlice(set: SetState, get: GetState, init: Partial<AppState>): Para
       const parsed = parseText(spec, text);
       const s = get();
       if ('error' in parsed) {
-        set({ drafts: { ...s.drafts, [name]: text }, fieldErrors: { ...s.fieldErrors, [name]: parsed.error } });
+        set({
+          drafts: { ...s.drafts, [name]: text },
+          fieldErrors: { ...s.fieldErrors, [name]: parsed.error },
+        });
         return false;
       }
       const r = tryApply(s.values, name, parsed.value);
       if ('error' in r) {
-        set({ drafts: { ...s.drafts, [name]: text }, fieldErrors: { ...s.fieldErrors, [name]: r.error } });
+        set({
+          drafts: { ...s.drafts, [name]: text },
+          fieldErrors: { ...s.fieldErrors, [name]: r.error },
+        });
         return false;
       }
       let values = r.values;
@@ -229,7 +266,9 @@ function paramSlice(set: SetState, get: GetState, init: Partial<AppState>): Para
           delete fieldErrors[other];
         }
       }
-      const changed = values[name] !== s.values[name] || Object.keys(drafts).length !== Object.keys(s.drafts).length;
+      const changed =
+        values[name] !== s.values[name] ||
+        Object.keys(drafts).length !== Object.keys(s.drafts).length;
       set({ values, drafts, fieldErrors, paramsRev: changed ? s.paramsRev + 1 : s.paramsRev });
       return true;
     },
@@ -258,7 +297,12 @@ function paramSlice(set: SetState, get: GetState, init: Partial<AppState>): Para
         return false;
       }
       const seed = Number(t);
-      set((s) => ({ seed, seedDraft: null, seedError: null, paramsRev: seed !== s.seed ? s.paramsRev + 1 : s.paramsRev }));
+      set((s) => ({
+        seed,
+        seedDraft: null,
+        seedError: null,
+        paramsRev: seed !== s.seed ? s.paramsRev + 1 : s.paramsRev,
+      }));
       return true;
     },
   };
@@ -287,7 +331,9 @@ function uiSlice(set: SetState, get: GetState): UiSlice {
     pushNotice(kind, text) {
       const id = ++noticeId;
       // keep the newest few; a repeated text replaces its older copy
-      set((s) => ({ notices: [...s.notices.filter((n) => n.text !== text).slice(-3), { id, kind, text }] }));
+      set((s) => ({
+        notices: [...s.notices.filter((n) => n.text !== text).slice(-3), { id, kind, text }],
+      }));
       return id;
     },
     dismissNotice(id) {

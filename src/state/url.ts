@@ -26,7 +26,14 @@ export interface ShareState {
 
 export function defaultShareState(lab = LABS[0].id): ShareState {
   const info = findLab(lab) ?? LABS[0];
-  return { lab: info.id, preset: null, seed: 1, values: defaults(info.params), view: null, backend: 'auto' };
+  return {
+    lab: info.id,
+    preset: null,
+    seed: 1,
+    values: defaults(info.params),
+    view: null,
+    backend: 'auto',
+  };
 }
 
 export function encodeShareState(s: ShareState): string {
@@ -55,14 +62,17 @@ export function decodeShareState(hash: string): { state: ShareState; errors: str
   let q: URLSearchParams;
   try {
     q = new URLSearchParams(text.length > 20000 ? '' : text);
-    if (text.length > 20000) errors.push('link is too long (over 20 000 characters); defaults loaded');
+    if (text.length > 20000)
+      errors.push('link is too long (over 20 000 characters); defaults loaded');
   } catch {
     return { state: defaultShareState(), errors: ['link could not be read; defaults loaded'] };
   }
   const v = q.get('v');
   if (v === null) errors.push(`link has no version (v); read as version ${LINK_VERSION}`);
   else if (v !== String(LINK_VERSION))
-    errors.push(`link version "${clip(v)}" is not ${LINK_VERSION}; fields were read as version ${LINK_VERSION}`);
+    errors.push(
+      `link version "${clip(v)}" is not ${LINK_VERSION}; fields were read as version ${LINK_VERSION}`,
+    );
   const labId = q.get('lab') ?? LABS[0].id;
   let info = findLab(labId);
   if (!info) {

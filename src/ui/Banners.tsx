@@ -17,7 +17,12 @@ export function Banners() {
           <div className="banner-body">
             <strong>Run stopped.</strong> {runError}
           </div>
-          <button type="button" className="banner-close" aria-label="Dismiss" onClick={() => appStore.getState().setRunError(null)}>
+          <button
+            type="button"
+            className="banner-close"
+            aria-label="Dismiss"
+            onClick={() => appStore.getState().setRunError(null)}
+          >
             ×
           </button>
         </div>
@@ -25,14 +30,23 @@ export function Banners() {
       {linkErrors.length > 0 && (
         <div className="banner banner-warning" role="alert" data-testid="link-errors">
           <div className="banner-body">
-            <strong>This link had problems; the fields named below were given safe defaults, the rest was loaded.</strong>
+            <strong>
+              This link had problems; the fields named below were given safe defaults, the rest was
+              loaded.
+            </strong>
             <ul>
               {linkErrors.map((e, k) => (
                 <li key={k}>{e}</li>
               ))}
             </ul>
           </div>
-          <button type="button" className="banner-close" aria-label="Dismiss" onClick={() => appStore.getState().dismissLinkErrors()} data-testid="dismiss-link-errors">
+          <button
+            type="button"
+            className="banner-close"
+            aria-label="Dismiss"
+            onClick={() => appStore.getState().dismissLinkErrors()}
+            data-testid="dismiss-link-errors"
+          >
             ×
           </button>
         </div>
@@ -48,9 +62,18 @@ function Toast({ id, kind, text }: { id: number; kind: string; text: string }) {
     return () => clearTimeout(t);
   }, [id, kind]);
   return (
-    <div className={`toast toast-${kind}`} role={kind === 'info' ? 'status' : 'alert'} data-testid="notice">
+    <div
+      className={`toast toast-${kind}`}
+      role={kind === 'info' ? 'status' : 'alert'}
+      data-testid="notice"
+    >
       <span>{text}</span>
-      <button type="button" className="banner-close" aria-label="Dismiss" onClick={() => appStore.getState().dismissNotice(id)}>
+      <button
+        type="button"
+        className="banner-close"
+        aria-label="Dismiss"
+        onClick={() => appStore.getState().dismissNotice(id)}
+      >
         ×
       </button>
     </div>

@@ -28,7 +28,11 @@ export class ErrorBoundary extends Component<Props, State> {
         <p>
           <strong>Something went wrong in {this.props.label}.</strong> {error.message}
         </p>
-        <button type="button" className="btn btn-small" onClick={() => this.setState({ error: null })}>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => this.setState({ error: null })}
+        >
           Try again
         </button>
       </div>

@@ -5,7 +5,10 @@ import { ShareButton } from './Toolbar';
 
 /** DOI and short citation of each lab's paper (the registry holds the full reference). */
 const PAPER_LINKS: Record<string, { short: string; doi: string }> = {
-  isn: { short: 'Soldado-Magraner, Seay, Laje & Buonomano (2022) PNAS 119:e2200621119', doi: '10.1073/pnas.2200621119' },
+  isn: {
+    short: 'Soldado-Magraner, Seay, Laje & Buonomano (2022) PNAS 119:e2200621119',
+    doi: '10.1073/pnas.2200621119',
+  },
 };
 
 export function Header() {
@@ -35,7 +38,12 @@ export function Header() {
           {specFile && (
             <>
               {' · '}
-              <a href={`./spec/${specFile}`} target="_blank" rel="noopener" title="The model as implemented here: equations, values and their sources">
+              <a
+                href={`./spec/${specFile}`}
+                target="_blank"
+                rel="noopener"
+                title="The model as implemented here: equations, values and their sources"
+              >
                 Model spec
               </a>
             </>

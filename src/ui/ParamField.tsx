@@ -10,12 +10,19 @@ import { useApp } from './hooks';
 import { labUi } from './labUi';
 
 export function tooltipOf(p: ParamSpec): string {
-  const range = p.kind === 'number' || p.kind === 'int' ? `\nRange: ${p.min} to ${p.max}${p.unit ? ` ${p.unit}` : ''}` : '';
+  const range =
+    p.kind === 'number' || p.kind === 'int'
+      ? `\nRange: ${p.min} to ${p.max}${p.unit ? ` ${p.unit}` : ''}`
+      : '';
   return `${p.description}${range}\nSource: ${p.source}`;
 }
 
 export function labelOf(p: ParamSpec): string {
-  return p.kind === 'number' || p.kind === 'int' ? (p.unit && p.unit !== 'trials' ? `${p.label} (${p.unit})` : p.label) : p.label;
+  return p.kind === 'number' || p.kind === 'int'
+    ? p.unit && p.unit !== 'trials'
+      ? `${p.label} (${p.unit})`
+      : p.label
+    : p.label;
 }
 
 export function ParamField({ spec }: { spec: ParamSpec }) {
@@ -45,7 +52,13 @@ export function ParamField({ spec }: { spec: ParamSpec }) {
     );
   } else if (spec.kind === 'enum') {
     control = (
-      <select id={id} value={storeText} onChange={(e) => edit(e.target.value)} aria-describedby={describedBy} title={tip}>
+      <select
+        id={id}
+        value={storeText}
+        onChange={(e) => edit(e.target.value)}
+        aria-describedby={describedBy}
+        title={tip}
+      >
         {spec.options.map((o) => (
           <option key={o} value={o}>
             {o}

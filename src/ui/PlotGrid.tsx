@@ -10,10 +10,21 @@ import type { FigureId } from './plots/figures';
 
 /** Plots of each view; `wide` spans both columns. */
 const LAYOUTS: Record<ViewId, { figure: FigureId; wide?: boolean }[]> = {
-  overview: [{ figure: 'rates' }, { figure: 'setpoints' }, { figure: 'weights' }, { figure: 'plane' }],
-  trial: [{ figure: 'rates', wide: true }, { figure: 'currents', wide: true }],
+  overview: [
+    { figure: 'rates' },
+    { figure: 'setpoints' },
+    { figure: 'weights' },
+    { figure: 'plane' },
+  ],
+  trial: [
+    { figure: 'rates', wide: true },
+    { figure: 'currents', wide: true },
+  ],
   learning: [{ figure: 'setpoints' }, { figure: 'weights' }, { figure: 'plane', wide: true }],
-  stability: [{ figure: 'stability', wide: true }, { figure: 'plane', wide: true }],
+  stability: [
+    { figure: 'stability', wide: true },
+    { figure: 'plane', wide: true },
+  ],
   units: [{ figure: 'units', wide: true }, { figure: 'setpoints' }, { figure: 'weights' }],
 };
 
@@ -40,7 +51,12 @@ function Tabs() {
             const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
             if (!d && e.key !== 'Home' && e.key !== 'End') return;
             e.preventDefault();
-            const next = e.key === 'Home' ? 0 : e.key === 'End' ? VIEWS.length - 1 : (k + d + VIEWS.length) % VIEWS.length;
+            const next =
+              e.key === 'Home'
+                ? 0
+                : e.key === 'End'
+                  ? VIEWS.length - 1
+                  : (k + d + VIEWS.length) % VIEWS.length;
             appStore.getState().setView(VIEWS[next].id);
             refs.current[next]?.focus();
           }}
@@ -70,7 +86,14 @@ export function PlotGrid() {
   return (
     <>
       <Tabs />
-      <div id="plot-panel" tabIndex={-1} className="plot-grid" role="tabpanel" aria-labelledby={`tab-${view}`} style={{ gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }}>
+      <div
+        id="plot-panel"
+        tabIndex={-1}
+        className="plot-grid"
+        role="tabpanel"
+        aria-labelledby={`tab-${view}`}
+        style={{ gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }}
+      >
         {cells.map((c) => (
           <div key={`${view}-${c.figure}`} className={`plot-slot${c.wide ? ' wide' : ''}`}>
             <ErrorBoundary label={`the ${c.figure} plot`}>

@@ -28,7 +28,11 @@ function Num({ id, label, value, unit, title }: NumProps) {
   return (
     <div className="num" title={title}>
       <span className="num-label">{label}</span>
-      <span className="num-value" data-testid={`result-${id}`} data-value={value === null ? '' : String(value)}>
+      <span
+        className="num-value"
+        data-testid={`result-${id}`}
+        data-value={value === null ? '' : String(value)}
+      >
         {value === null ? '—' : fmt(value)}
         {unit && value !== null ? <span className="num-unit"> {unit}</span> : null}
       </span>
@@ -49,10 +53,26 @@ function download(name: string, mime: string, text: string): void {
 }
 
 const EXPORTS: { kind: ExportKind; label: string; title: string }[] = [
-  { kind: 'json', label: 'Summary (JSON)', title: 'Final rates and weights, convergence, analytics, all parameters' },
-  { kind: 'history', label: 'History (CSV)', title: 'One row per trial and network: running averages, window means, weights' },
-  { kind: 'monitor', label: 'Last trial trace (CSV)', title: 'E and I rates and the inputs onto E within the last trial (network 1)' },
-  { kind: 'units', label: 'Units (CSV)', title: 'Per-unit averages and incoming weights (network 1)' },
+  {
+    kind: 'json',
+    label: 'Summary (JSON)',
+    title: 'Final rates and weights, convergence, analytics, all parameters',
+  },
+  {
+    kind: 'history',
+    label: 'History (CSV)',
+    title: 'One row per trial and network: running averages, window means, weights',
+  },
+  {
+    kind: 'monitor',
+    label: 'Last trial trace (CSV)',
+    title: 'E and I rates and the inputs onto E within the last trial (network 1)',
+  },
+  {
+    kind: 'units',
+    label: 'Units (CSV)',
+    title: 'Per-unit averages and incoming weights (network 1)',
+  },
 ];
 
 function ExportMenu() {
@@ -66,7 +86,10 @@ function ExportMenu() {
     const close = (e: Event) => {
       const m = menuRef.current;
       if (!m?.open) return;
-      if (e.type === 'keydown' ? (e as KeyboardEvent).key === 'Escape' : !m.contains(e.target as Node)) m.open = false;
+      if (
+        e.type === 'keydown' ? (e as KeyboardEvent).key === 'Escape' : !m.contains(e.target as Node)
+      )
+        m.open = false;
     };
     document.addEventListener('mousedown', close);
     document.addEventListener('keydown', close);
@@ -121,19 +144,36 @@ function ExportMenu() {
 export function Results() {
   const n = useApp((s) => s.numbers);
   const multi = useApp((s) => s.live.shape?.multi ?? false);
-  const wTitle = multi ? 'Effective weight: class mean × presynaptic partners (network 1)' : 'Weight after the last trial (network 1)';
+  const wTitle = multi
+    ? 'Effective weight: class mean × presynaptic partners (network 1)'
+    : 'Weight after the last trial (network 1)';
   return (
     <div className="results" data-testid="results" aria-label="Results of the run" role="region">
       <Progress />
       <div className="nums">
-        <Num id="E" label="E" value={n ? n.E : null} unit="Hz" title="Running trial average of E (network 1)" />
-        <Num id="I" label="I" value={n ? n.I : null} unit="Hz" title="Running trial average of I (network 1)" />
+        <Num
+          id="E"
+          label="E"
+          value={n ? n.E : null}
+          unit="Hz"
+          title="Running trial average of E (network 1)"
+        />
+        <Num
+          id="I"
+          label="I"
+          value={n ? n.I : null}
+          unit="Hz"
+          title="Running trial average of I (network 1)"
+        />
         <Num id="WEE" label="W_EE" value={n ? n.W.EE : null} title={wTitle} />
         <Num id="WEI" label="W_EI" value={n ? n.W.EI : null} title={wTitle} />
         <Num id="WIE" label="W_IE" value={n ? n.W.IE : null} title={wTitle} />
         <Num id="WII" label="W_II" value={n ? n.W.II : null} title={wTitle} />
         {n && n.networks > 1 && (
-          <div className="num" title="Networks within 1% of both set points (the authors’ criterion)">
+          <div
+            className="num"
+            title="Networks within 1% of both set points (the authors’ criterion)"
+          >
             <span className="num-label">At set points</span>
             <span className="num-value" data-testid="result-converged">
               {n.converged}/{n.networks}

@@ -42,7 +42,10 @@ function Presets() {
   const values = useApp((s) => s.values);
   const lab = labOf(labId);
   const preset = lab.presets.find((p) => p.id === presetId) ?? null;
-  const changed = useMemo(() => changedFromPreset({ labId, presetId, values }), [labId, presetId, values]);
+  const changed = useMemo(
+    () => changedFromPreset({ labId, presetId, values }),
+    [labId, presetId, values],
+  );
   return (
     <section className="panel" aria-labelledby="presets-h">
       <h2 id="presets-h" className="panel-title">
@@ -73,21 +76,31 @@ function Presets() {
               <p className="preset-modified">
                 Modified: {changed.slice(0, 4).join(', ')}
                 {changed.length > 4 ? ` and ${changed.length - 4} more` : ''}.{' '}
-                <button type="button" className="link-button" onClick={() => appStore.getState().applyPreset(preset.id)}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => appStore.getState().applyPreset(preset.id)}
+                >
                   Restore preset
                 </button>
               </p>
             )}
           </>
         ) : (
-          <p className="muted">Pick a preset to reproduce a figure of the paper, or set the parameters below.</p>
+          <p className="muted">
+            Pick a preset to reproduce a figure of the paper, or set the parameters below.
+          </p>
         )}
       </div>
     </section>
   );
 }
 
-function groupsOf(params: readonly ParamSpec[], order: readonly string[] | undefined, skip: readonly string[]) {
+function groupsOf(
+  params: readonly ParamSpec[],
+  order: readonly string[] | undefined,
+  skip: readonly string[],
+) {
   const map = new Map<string, ParamSpec[]>();
   for (const p of params) {
     if (skip.includes(p.group)) continue;
@@ -104,15 +117,24 @@ function ParamPanel() {
   const lab = labOf(labId);
   const ui = labUi(labId);
   const groups = groupsOf(lab.params, ui.groupOrder, ui.controlGroups);
-  const basic = groups.map((g) => ({ ...g, params: g.params.filter((p) => !p.advanced) })).filter((g) => g.params.length);
-  const advanced = groups.map((g) => ({ ...g, params: g.params.filter((p) => p.advanced) })).filter((g) => g.params.length);
+  const basic = groups
+    .map((g) => ({ ...g, params: g.params.filter((p) => !p.advanced) }))
+    .filter((g) => g.params.length);
+  const advanced = groups
+    .map((g) => ({ ...g, params: g.params.filter((p) => p.advanced) }))
+    .filter((g) => g.params.length);
   return (
     <section className="panel" aria-labelledby="params-h">
       <div className="panel-head">
         <h2 id="params-h" className="panel-title">
           Parameters
         </h2>
-        <button type="button" className="link-button" onClick={() => appStore.getState().resetParams()} title="Put every parameter back to the preset’s (or the default) value">
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => appStore.getState().resetParams()}
+          title="Put every parameter back to the preset’s (or the default) value"
+        >
           Reset all
         </button>
       </div>
@@ -169,7 +191,11 @@ function ControlsPanel() {
   const byName = new Map(params.map((p) => [p.name, p]));
   const names = params.map((p) => p.name);
   const sections: { title: string; hint?: string; names: readonly string[] }[] = [
-    ...(ui.controlSections ?? ui.controlGroups.map((g) => ({ title: g, names: params.filter((p) => p.group === g).map((p) => p.name) }))),
+    ...(ui.controlSections ??
+      ui.controlGroups.map((g) => ({
+        title: g,
+        names: params.filter((p) => p.group === g).map((p) => p.name),
+      }))),
   ];
   // a parameter of these groups that no section names still gets a field
   const covered = new Set(sections.flatMap((s) => s.names));
@@ -181,7 +207,12 @@ function ControlsPanel() {
         <h2 id="ko-h" className="panel-title">
           Knock-outs &amp; perturbations
         </h2>
-        <button type="button" className="link-button" onClick={() => appStore.getState().resetParams(names)} title="Plasticity on for every class; no perturbation (or the preset’s values)">
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => appStore.getState().resetParams(names)}
+          title="Plasticity on for every class; no perturbation (or the preset’s values)"
+        >
           Reset
         </button>
       </div>

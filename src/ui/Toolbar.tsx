@@ -14,13 +14,30 @@ function RunControls() {
   const ready = useApp((s) => s.backend.state !== 'detecting');
   const blocked = useApp((s) => Object.keys(s.drafts).length > 0 || s.seedError !== null);
   const running = status === 'running';
-  const runLabel = status === 'paused' ? 'Continue' : status === 'done' || status === 'error' ? 'Run again' : 'Run';
-  const why = blocked ? 'Some fields are invalid (marked in red): the run uses their last valid values' : undefined;
+  const runLabel =
+    status === 'paused'
+      ? 'Continue'
+      : status === 'done' || status === 'error'
+        ? 'Run again'
+        : 'Run';
+  const why = blocked
+    ? 'Some fields are invalid (marked in red): the run uses their last valid values'
+    : undefined;
   return (
     <div className="run-controls" role="group" aria-label="Run controls">
       {running ? (
-        <button type="button" className="btn btn-primary" onClick={() => runner.pause()} data-testid="pause" aria-keyshortcuts="Alt+R" title="Pause after the current trial (Alt+R)">
-          <span aria-hidden="true" className="icon">❚❚</span> Pause
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => runner.pause()}
+          data-testid="pause"
+          aria-keyshortcuts="Alt+R"
+          title="Pause after the current trial (Alt+R)"
+        >
+          <span aria-hidden="true" className="icon">
+            ❚❚
+          </span>{' '}
+          Pause
         </button>
       ) : (
         <button
@@ -32,13 +49,30 @@ function RunControls() {
           data-testid="run"
           aria-keyshortcuts="Alt+R"
         >
-          <span aria-hidden="true" className="icon">▶</span> {runLabel}
+          <span aria-hidden="true" className="icon">
+            ▶
+          </span>{' '}
+          {runLabel}
         </button>
       )}
-      <button type="button" className="btn" onClick={() => void runner.step()} disabled={running || !ready} data-testid="step" title="Run one trial, then pause (Alt+S)" aria-keyshortcuts="Alt+S">
+      <button
+        type="button"
+        className="btn"
+        onClick={() => void runner.step()}
+        disabled={running || !ready}
+        data-testid="step"
+        title="Run one trial, then pause (Alt+S)"
+        aria-keyshortcuts="Alt+S"
+      >
         Step trial
       </button>
-      <button type="button" className="btn" onClick={() => runner.reset()} data-testid="reset" title="Discard the run (the parameters stay)">
+      <button
+        type="button"
+        className="btn"
+        onClick={() => runner.reset()}
+        data-testid="reset"
+        title="Discard the run (the parameters stay)"
+      >
         Reset
       </button>
     </div>
@@ -53,7 +87,10 @@ function SeedField() {
   const errId = useId();
   return (
     <div className={`seed${error ? ' field-invalid' : ''}`}>
-      <label htmlFor="seed-input" title={`Seed of the random streams (noise, random starts, initial weights): 0…${MAX_SEED}. The same seed gives the same numbers on the same backend.`}>
+      <label
+        htmlFor="seed-input"
+        title={`Seed of the random streams (noise, random starts, initial weights): 0…${MAX_SEED}. The same seed gives the same numbers on the same backend.`}
+      >
         Seed
       </label>
       <input
@@ -103,13 +140,20 @@ function BackendSwitch() {
           onClick={() => void runner.setBackendPref(p.id)}
           onKeyDown={(e) => {
             const k = PREFS.findIndex((x) => x.id === pref);
-            const d = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+            const d =
+              e.key === 'ArrowRight' || e.key === 'ArrowDown'
+                ? 1
+                : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+                  ? -1
+                  : 0;
             if (!d) return;
             e.preventDefault();
             const next = PREFS[(k + d + PREFS.length) % PREFS.length];
             void runner.setBackendPref(next.id);
             const group = e.currentTarget.parentElement;
-            requestAnimationFrame(() => (group?.querySelector('[aria-checked="true"]') as HTMLElement | null)?.focus());
+            requestAnimationFrame(() =>
+              (group?.querySelector('[aria-checked="true"]') as HTMLElement | null)?.focus(),
+            );
           }}
           data-testid={`backend-${p.id}`}
         >
@@ -123,13 +167,24 @@ function BackendSwitch() {
 function BackendBadge() {
   const b = useApp((s) => s.backend);
   const text = b.state === 'detecting' ? 'Detecting…' : b.kind === 'webgpu' ? 'WebGPU' : 'CPU';
-  const detail = b.state === 'detecting' ? 'looking for a GPU' : b.kind === 'webgpu' ? b.label.replace(/^WebGPU\s*[·:-]?\s*/, '') || 'GPU' : (b.fallbackReason ?? 'reference backend');
+  const detail =
+    b.state === 'detecting'
+      ? 'looking for a GPU'
+      : b.kind === 'webgpu'
+        ? b.label.replace(/^WebGPU\s*[·:-]?\s*/, '') || 'GPU'
+        : (b.fallbackReason ?? 'reference backend');
   return (
     <div
       className={`badge badge-${b.kind ?? 'pending'}`}
       data-testid="backend-badge"
       data-kind={b.kind ?? ''}
-      title={b.kind === 'webgpu' ? `WebGPU: ${b.label}` : b.kind === 'cpu' ? `CPU backend: ${b.label}` : 'Detecting the backend'}
+      title={
+        b.kind === 'webgpu'
+          ? `WebGPU: ${b.label}`
+          : b.kind === 'cpu'
+            ? `CPU backend: ${b.label}`
+            : 'Detecting the backend'
+      }
       role="status"
     >
       <span className="badge-kind">{text}</span>
@@ -144,7 +199,13 @@ export function Progress() {
   const trials = useApp((s) => s.trials);
   const speed = useApp((s) => s.speed);
   const frac = trials > 0 ? Math.min(1, trial / trials) : 0;
-  const words: Record<string, string> = { idle: 'Ready', running: 'Running', paused: 'Paused', done: 'Done', error: 'Stopped' };
+  const words: Record<string, string> = {
+    idle: 'Ready',
+    running: 'Running',
+    paused: 'Paused',
+    done: 'Done',
+    error: 'Stopped',
+  };
   return (
     <div className="progress" data-testid="progress" data-status={status} data-trial={trial}>
       <div className="progress-text" aria-live="polite">
@@ -152,9 +213,21 @@ export function Progress() {
         <span>
           {words[status]} · {trial}/{trials}
         </span>
-        {speed !== null && status === 'running' && <span className="muted"> · {speed >= 10 ? Math.round(speed) : speed.toFixed(1)} trials/s</span>}
+        {speed !== null && status === 'running' && (
+          <span className="muted">
+            {' '}
+            · {speed >= 10 ? Math.round(speed) : speed.toFixed(1)} trials/s
+          </span>
+        )}
       </div>
-      <div className="progress-bar" role="progressbar" aria-label="Trials completed" aria-valuemin={0} aria-valuemax={trials} aria-valuenow={trial}>
+      <div
+        className="progress-bar"
+        role="progressbar"
+        aria-label="Trials completed"
+        aria-valuemin={0}
+        aria-valuemax={trials}
+        aria-valuenow={trial}
+      >
         <div className="progress-fill" style={{ width: `${(frac * 100).toFixed(2)}%` }} />
       </div>
     </div>
@@ -195,7 +268,14 @@ export function ShareButton() {
 
   return (
     <div className="share" ref={wrapRef}>
-      <button type="button" className="btn" onClick={() => void copy()} data-testid="copy-link" aria-expanded={open} aria-controls="share-pop">
+      <button
+        type="button"
+        className="btn"
+        onClick={() => void copy()}
+        data-testid="copy-link"
+        aria-expanded={open}
+        aria-controls="share-pop"
+      >
         Copy link
       </button>
       {open && (
@@ -208,9 +288,26 @@ export function ShareButton() {
             if (e.key === 'Escape') setOpen(false);
           }}
         >
-          <label htmlFor="share-link">{copied === 'yes' ? 'Link copied to the clipboard' : copied === 'no' ? 'Press Ctrl+C (⌘C) to copy the link' : 'Link'}</label>
-          <input id="share-link" ref={inputRef} type="text" readOnly value={url} data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />
-          <p className="muted">It holds the lab, parameters, seed, preset, view and backend: opening it reproduces this run.</p>
+          <label htmlFor="share-link">
+            {copied === 'yes'
+              ? 'Link copied to the clipboard'
+              : copied === 'no'
+                ? 'Press Ctrl+C (⌘C) to copy the link'
+                : 'Link'}
+          </label>
+          <input
+            id="share-link"
+            ref={inputRef}
+            type="text"
+            readOnly
+            value={url}
+            data-testid="share-link"
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <p className="muted">
+            It holds the lab, parameters, seed, preset, view and backend: opening it reproduces this
+            run.
+          </p>
         </div>
       )}
     </div>

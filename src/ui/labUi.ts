@@ -19,14 +19,48 @@ export interface LabUi {
 const ISN_UI: LabUi = {
   controlGroups: ['Knock-outs', 'Perturbation'],
   controlSections: [
-    { title: 'Knock-outs', hint: 'A knocked-out class keeps its weight (no plasticity).', names: ['plastic_EE', 'plastic_EI', 'plastic_IE', 'plastic_II'] },
-    { title: 'Optogenetic drive to I', hint: 'Extra input to every I unit in a window of each trial (Fig 1B–C: 7).', names: ['I_opto', 'opto_onset_ms', 'opto_duration_ms'] },
-    { title: 'Drive or silence a population', hint: 'In a window of each trial, for a range of trials.', names: ['pert_target', 'pert_mode', 'pert_amp', 'pert_onset_ms', 'pert_duration_ms', 'pert_from_trial', 'pert_to_trial'] },
-    { title: 'Scale a weight class', hint: 'Multiply a class once, before a given trial (Fig 3B: W_IE × 1.2).', names: ['scale_class', 'scale_factor', 'scale_at_trial'] },
+    {
+      title: 'Knock-outs',
+      hint: 'A knocked-out class keeps its weight (no plasticity).',
+      names: ['plastic_EE', 'plastic_EI', 'plastic_IE', 'plastic_II'],
+    },
+    {
+      title: 'Optogenetic drive to I',
+      hint: 'Extra input to every I unit in a window of each trial (Fig 1B–C: 7).',
+      names: ['I_opto', 'opto_onset_ms', 'opto_duration_ms'],
+    },
+    {
+      title: 'Drive or silence a population',
+      hint: 'In a window of each trial, for a range of trials.',
+      names: [
+        'pert_target',
+        'pert_mode',
+        'pert_amp',
+        'pert_onset_ms',
+        'pert_duration_ms',
+        'pert_from_trial',
+        'pert_to_trial',
+      ],
+    },
+    {
+      title: 'Scale a weight class',
+      hint: 'Multiply a class once, before a given trial (Fig 3B: W_IE × 1.2).',
+      names: ['scale_class', 'scale_factor', 'scale_at_trial'],
+    },
   ],
-  groupOrder: ['Model', 'Protocol', 'Weights', 'Plasticity', 'Multi-start', 'Inputs', 'Neurons', 'Multi-unit'],
+  groupOrder: [
+    'Model',
+    'Protocol',
+    'Weights',
+    'Plasticity',
+    'Multi-start',
+    'Inputs',
+    'Neurons',
+    'Multi-unit',
+  ],
   placeholder: (p, v) => {
-    if (p.name === 'alpha_E' || p.name === 'alpha_I') return `auto (${paperAlpha(String(v.model), String(v.rule), String(v.plasticity_mode))})`;
+    if (p.name === 'alpha_E' || p.name === 'alpha_I')
+      return `auto (${paperAlpha(String(v.model), String(v.rule), String(v.plasticity_mode))})`;
     return undefined;
   },
 };

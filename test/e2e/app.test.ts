@@ -50,13 +50,16 @@ function watch(page: Page, name: string): Page {
 async function open(name: string, hash = ''): Promise<Page> {
   const page = watch(await context.newPage(), name);
   await page.goto(server.url + hash);
-  await page.waitForSelector('[data-testid=backend-badge][data-kind]:not([data-kind=""])', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid=backend-badge][data-kind]:not([data-kind=""])', {
+    timeout: 30_000,
+  });
   return page;
 }
 
 async function results(page: Page): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const id of RESULT_IDS) out[id] = (await page.getAttribute(`[data-testid=result-${id}]`, 'data-value')) ?? '';
+  for (const id of RESULT_IDS)
+    out[id] = (await page.getAttribute(`[data-testid=result-${id}]`, 'data-value')) ?? '';
   out.trial = (await page.getAttribute('[data-testid=progress]', 'data-trial')) ?? '';
   return out;
 }
@@ -80,10 +83,14 @@ async function attrNum(page: Page, sel: string, attr: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(resolve(DIST, 'index.html'))) throw new Error('dist/ is missing: run `npx vite build` first');
+  if (!existsSync(resolve(DIST, 'index.html')))
+    throw new Error('dist/ is missing: run `npx vite build` first');
   server = await serveDir(DIST);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
 });
 
 afterAll(async () => {
@@ -99,14 +106,19 @@ describe('EI Lab in Chromium', () => {
   it('has WebGPU in headless Chromium (SwiftShader)', async () => {
     const page = await context.newPage();
     await page.goto(server.url + 'spec/isn-soldado-magraner2022.md');
-    const adapter = await page.evaluate('navigator.gpu ? navigator.gpu.requestAdapter().then((a) => !!a) : false');
+    const adapter = await page.evaluate(
+      'navigator.gpu ? navigator.gpu.requestAdapter().then((a) => !!a) : false',
+    );
     expect(adapter).toBe(true);
     await page.close();
   });
 
   it('serves the app under a strict Content-Security-Policy', async () => {
     const html = readFileSync(resolve(DIST, 'index.html'), 'utf8');
-    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1].replace(/&#39;/g, "'") ?? '';
+    const csp =
+      /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/
+        .exec(html)?.[1]
+        .replace(/&#39;/g, "'") ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
@@ -125,21 +137,34 @@ describe('EI Lab in Chromium', () => {
     await pageA.click('[data-testid=run]');
     // the within-trial plot redraws while the run goes on
     await pageA
-      .waitForFunction((r0) => Number(document.querySelector('[data-testid=plot-rates]')?.getAttribute('data-rev')) >= r0 + 2, rev0, {
-        timeout: 60_000,
-      })
+      .waitForFunction(
+        (r0) =>
+          Number(document.querySelector('[data-testid=plot-rates]')?.getAttribute('data-rev')) >=
+          r0 + 2,
+        rev0,
+        {
+          timeout: 60_000,
+        },
+      )
       .catch(async (e: unknown) => {
         throw new Error(`the rates plot did not update: ${await diagnose(pageA)}`, { cause: e });
       });
     await waitDone(pageA);
     await pageA.waitForFunction(
-      (p0) => Number(document.querySelector('[data-testid=plot-setpoints]')?.getAttribute('data-points')) >= p0 + 2 * 6,
+      (p0) =>
+        Number(
+          document.querySelector('[data-testid=plot-setpoints]')?.getAttribute('data-points'),
+        ) >=
+        p0 + 2 * 6,
       points0,
       { timeout: 10_000 },
     );
     first = await results(pageA);
     expect(first.trial).toBe(String(TRIALS));
-    for (const id of RESULT_IDS) expect(first[id] !== '' && Number.isFinite(Number(first[id])), `${id} = ${first[id]}`).toBe(true);
+    for (const id of RESULT_IDS)
+      expect(first[id] !== '' && Number.isFinite(Number(first[id])), `${id} = ${first[id]}`).toBe(
+        true,
+      );
     expect(await pageA.getAttribute('[data-testid=backend-badge]', 'data-kind')).toBe('webgpu');
   });
 
@@ -156,7 +181,9 @@ describe('EI Lab in Chromium', () => {
     const pageB = await open('link', link.slice(server.url.length));
     expect(await pageB.getAttribute('[data-testid=backend-badge]', 'data-kind')).toBe('webgpu');
     expect(await pageB.inputValue('[data-testid=field-trials]')).toBe(String(TRIALS));
-    expect(await pageB.getAttribute('[data-testid=preset-cross-homeostatic]', 'aria-pressed')).toBe('true');
+    expect(await pageB.getAttribute('[data-testid=preset-cross-homeostatic]', 'aria-pressed')).toBe(
+      'true',
+    );
     expect(await pageB.locator('[data-testid=link-errors]').count()).toBe(0);
     await pageB.click('[data-testid=run]');
     await waitDone(pageB);
@@ -166,7 +193,10 @@ describe('EI Lab in Chromium', () => {
 
   it('exports the summary (JSON) and the history (CSV), and the plots as PNG and SVG', async () => {
     await pageA.click('[data-testid=export-menu]');
-    const [json] = await Promise.all([pageA.waitForEvent('download'), pageA.click('[data-testid=export-json]')]);
+    const [json] = await Promise.all([
+      pageA.waitForEvent('download'),
+      pageA.click('[data-testid=export-json]'),
+    ]);
     const summary = JSON.parse(readFileSync((await json.path())!, 'utf8'));
     expect(summary.trials).toBe(TRIALS);
     expect(summary.rule).toBe('cross');
@@ -174,8 +204,13 @@ describe('EI Lab in Chromium', () => {
     expect(summary.W_final.EE).toBeCloseTo(Number(first.WEE), 5);
 
     await pageA.click('[data-testid=export-menu]');
-    const [csv] = await Promise.all([pageA.waitForEvent('download'), pageA.click('[data-testid=export-history]')]);
-    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+    const [csv] = await Promise.all([
+      pageA.waitForEvent('download'),
+      pageA.click('[data-testid=export-history]'),
+    ]);
+    const lines = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split('\n');
     expect(lines[0]).toBe('trial,network,avgE,avgI,meanE,meanI,W_EE,W_EI,W_IE,W_II');
     expect(lines.length).toBe(TRIALS + 1);
 
@@ -227,12 +262,19 @@ describe('EI Lab in Chromium', () => {
     const page = await open('lost', hash);
     expect(await page.getAttribute('[data-testid=backend-badge]', 'data-kind')).toBe('webgpu');
     await page.click('[data-testid=run]');
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=progress]')?.getAttribute('data-trial')) >= 3, null, {
-      timeout: 60_000,
-    });
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector('[data-testid=progress]')?.getAttribute('data-trial')) >= 3,
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
     const cdp = await browser.newBrowserCDPSession();
     await cdp.send('Browser.crashGpuProcess' as never);
-    await page.waitForSelector('[data-testid=notice]:has-text("device was lost")', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid=notice]:has-text("device was lost")', {
+      timeout: 30_000,
+    });
     await page.waitForSelector('[data-testid=notice]:has-text("Recovered")', { timeout: 30_000 });
     await waitDone(page);
     expect(await page.getAttribute('[data-testid=backend-badge]', 'data-kind')).toBe('webgpu');
@@ -242,13 +284,18 @@ describe('EI Lab in Chromium', () => {
   });
 
   it('saves a screenshot of a cross-homeostatic run (CPU, 500 trials)', async () => {
-    const page = await open('screenshot', '#v=1&lab=isn&preset=cross-homeostatic&seed=1&backend=cpu');
+    const page = await open(
+      'screenshot',
+      '#v=1&lab=isn&preset=cross-homeostatic&seed=1&backend=cpu',
+    );
     await page.click('[data-testid=run]');
     await waitDone(page, 120_000);
     await page.waitForTimeout(600); // the last plot frame
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
-    expect(Number(await page.getAttribute('[data-testid=result-E]', 'data-value'))).toBeGreaterThan(0);
+    expect(Number(await page.getAttribute('[data-testid=result-E]', 'data-value'))).toBeGreaterThan(
+      0,
+    );
     await page.close();
   });
 

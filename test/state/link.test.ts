@@ -42,7 +42,9 @@ function fakeWindow(hash = '') {
 
 describe('share-link sync', () => {
   it('loads a link into the store and reproduces it when encoded again', () => {
-    const win = fakeWindow('#v=1&lab=isn&preset=cross-homeostatic&seed=7&view=learning&backend=cpu&rule=cross&trials=40&W_EE=2.5&plastic_II=false');
+    const win = fakeWindow(
+      '#v=1&lab=isn&preset=cross-homeostatic&seed=7&view=learning&backend=cpu&rule=cross&trials=40&W_EE=2.5&plastic_II=false',
+    );
     const store = createAppStore();
     startLinkSync(store, win);
     const s = store.getState();

@@ -18,7 +18,10 @@ function smallStore(trials = 6): AppStore {
   return store;
 }
 
-const cpuAcquire: AcquireFn = async () => ({ backend: new CpuBackend('CPU (test)'), fallbackReason: 'test' });
+const cpuAcquire: AcquireFn = async () => ({
+  backend: new CpuBackend('CPU (test)'),
+  fallbackReason: 'test',
+});
 
 async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
   const t0 = Date.now();
@@ -179,7 +182,9 @@ describe('runner', () => {
     expect(acquisitions).toBe(2);
     expect(s.status).toBe('done');
     expect(s.runError).toBeNull();
-    expect(s.notices.map((n) => n.text).join('\n')).toMatch(/device was lost[\s\S]*Recovered on a new GPU device: the run continues after trial 4/);
+    expect(s.notices.map((n) => n.text).join('\n')).toMatch(
+      /device was lost[\s\S]*Recovered on a new GPU device: the run continues after trial 4/,
+    );
     expect(s.backend.label).toBe('Fake GPU 2');
     // the same numbers as the run that was never interrupted
     expect(s.live.trial).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

@@ -48,7 +48,15 @@ describe('CPU rate kernels', () => {
       }
       trialEnd(s.config, p, k, a);
       trialEnd(s.config, p, k, b);
-      for (const key of ['rates', 'eta', 'avg', 'sum', 'trialMean', 'weights', 'monitor'] as const) {
+      for (const key of [
+        'rates',
+        'eta',
+        'avg',
+        'sum',
+        'trialMean',
+        'weights',
+        'monitor',
+      ] as const) {
         expect(Array.from(b[key]), `${key} after trial ${trial}`).toEqual(Array.from(a[key]));
       }
     }
@@ -67,7 +75,19 @@ describe('CPU rate kernels', () => {
   });
 
   it('rates stay within [0, max] and silence holds a population at 0', () => {
-    const s = setup({ W_EE: 50, W_EI: 0, W_IE: 50, W_II: 0, E_drive: 10, trial_ms: 200, window_ms: 100, pert_target: 'I', pert_mode: 'silence', pert_onset_ms: 0, pert_duration_ms: 1000 });
+    const s = setup({
+      W_EE: 50,
+      W_EI: 0,
+      W_IE: 50,
+      W_II: 0,
+      E_drive: 10,
+      trial_ms: 200,
+      window_ms: 100,
+      pert_target: 'I',
+      pert_mode: 'silence',
+      pert_onset_ms: 0,
+      pert_duration_ms: 1000,
+    });
     const p = s.protocolFor(0);
     const k = rateConsts(s.config, p);
     const st = createRateState(s.config, p);

@@ -26,7 +26,10 @@ describe('IsnRun pause within a trial', () => {
     const whole = new IsnRun(new CpuBackend(), v, 8);
     await whole.runTrials();
     let stops = 0;
-    const paused = new IsnRun(new CpuBackend(), v, 8, { chunksPerTrial: 4, shouldStop: () => stops++ % 3 === 0 });
+    const paused = new IsnRun(new CpuBackend(), v, 8, {
+      chunksPerTrial: 4,
+      shouldStop: () => stops++ % 3 === 0,
+    });
     let calls = 0;
     while (!(await paused.runTrials())) calls++;
     expect(calls).toBeGreaterThan(2); // it really stopped mid-run several times

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CounterStream, mulhi32, normalFromU32, philox4x32, u32ToUniform } from '../../src/engine/rng/philox';
+import {
+  CounterStream,
+  mulhi32,
+  normalFromU32,
+  philox4x32,
+  u32ToUniform,
+} from '../../src/engine/rng/philox';
 
 const hex = (a: Uint32Array) => Array.from(a, (x) => x.toString(16).padStart(8, '0')).join(' ');
 
@@ -8,9 +14,9 @@ describe('Philox4x32-10', () => {
     const o = new Uint32Array(4);
     expect(hex(philox4x32(0, 0, 0, 0, 0, 0, o))).toBe('6627e8d5 e169c58d bc57ac4c 9b00dbd8');
     expect(hex(philox4x32(~0, ~0, ~0, ~0, ~0, ~0, o))).toBe('408f276d 41c83b0e a20bc7c6 6d5451fd');
-    expect(hex(philox4x32(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0, o))).toBe(
-      'd16cfe09 94fdcceb 5001e420 24126ea1',
-    );
+    expect(
+      hex(philox4x32(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0, o)),
+    ).toBe('d16cfe09 94fdcceb 5001e420 24126ea1');
   });
 
   it('mulhi32 equals the BigInt product', () => {
@@ -55,7 +61,7 @@ describe('Philox4x32-10', () => {
       const z = normalFromU32(k << 9);
       expect(z).toBeGreaterThanOrEqual(prev);
       prev = z;
-      expect(normalFromU32(((((1 << 23) - 1 - k) << 9) >>> 0))).toBeCloseTo(-z, 5);
+      expect(normalFromU32((((1 << 23) - 1 - k) << 9) >>> 0)).toBeCloseTo(-z, 5);
     }
   });
 

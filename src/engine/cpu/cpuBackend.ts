@@ -63,7 +63,14 @@ class CpuRateSimulation implements RateSimulation {
     this.state.weights.set(w);
   }
 
-  restore(r: Partial<{ rates: Float32Array; eta: Float32Array; avg: Float32Array; weights: Float32Array }>): void {
+  restore(
+    r: Partial<{
+      rates: Float32Array;
+      eta: Float32Array;
+      avg: Float32Array;
+      weights: Float32Array;
+    }>,
+  ): void {
     if (r.rates) this.state.rates.set(r.rates);
     if (r.eta) this.state.eta.set(r.eta);
     if (r.avg) this.state.avg.set(r.avg);

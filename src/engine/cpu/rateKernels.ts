@@ -323,7 +323,8 @@ interface Segment {
 /** Split [from, to) at pulse and window boundaries; inputs are constant within a segment. */
 export function inputSegments(p: TrialProtocol, from: number, to: number): Segment[] {
   const cuts = new Set<number>([from, to]);
-  for (const q of p.pulses) for (const t of [q.startStep, q.endStep]) if (t > from && t < to) cuts.add(t);
+  for (const q of p.pulses)
+    for (const t of [q.startStep, q.endStep]) if (t > from && t < to) cuts.add(t);
   if (p.windowStart > from && p.windowStart < to) cuts.add(p.windowStart);
   const pts = [...cuts].sort((a, b) => a - b);
   const out: Segment[] = [];
@@ -445,7 +446,14 @@ export function rateStepsPair(
 }
 
 /** Normals for units 0 and 1 of network b at global steps g0 … g0+n−1, into out[2·k + u]. */
-function fillPairNoise(out: Float32Array, k0: number, k1: number, g0: number, n: number, b: number): void {
+function fillPairNoise(
+  out: Float32Array,
+  k0: number,
+  k1: number,
+  g0: number,
+  n: number,
+  b: number,
+): void {
   let k = 0;
   let g = g0;
   if (g & 1) {
@@ -474,11 +482,21 @@ function fillPairNoise(out: Float32Array, k0: number, k1: number, g0: number, n:
 
 /** True when the two-population fast path applies. */
 export function pairPathApplies(c: RateNetworkConfig, p: TrialProtocol): boolean {
-  return c.nE === 1 && c.nI === 1 && p.poissonKickHz === 0 && (c.plasticity.mode === 'trial' || c.plasticity.rule === 'none');
+  return (
+    c.nE === 1 &&
+    c.nI === 1 &&
+    p.poissonKickHz === 0 &&
+    (c.plasticity.mode === 'trial' || c.plasticity.rule === 'none')
+  );
 }
 
 /** Window mean → running average → one trial-based plasticity update (trial mode only). */
-export function trialEnd(c: RateNetworkConfig, p: TrialProtocol, k: RateConsts, s: RateState): void {
+export function trialEnd(
+  c: RateNetworkConfig,
+  p: TrialProtocol,
+  k: RateConsts,
+  s: RateState,
+): void {
   const N = c.nE + c.nI;
   const win = f(p.stepsPerTrial - p.windowStart);
   const ar = f(c.plasticity.avgRate);

@@ -93,12 +93,25 @@ export function u32ToUniform(x: number): number {
 // Wichura 1988, Algorithm AS 241 (PPND7): inverse normal CDF, relative accuracy ~1e-7,
 // which is float32's. Chosen over Box–Muller because 85% of draws need no transcendental
 // function (Box–Muller's log/cos/sin dominated the CPU backend's step time).
-const A0 = 3.3871327179, A1 = 50.434271938, A2 = 159.29113202, A3 = 59.10937472;
-const B1 = 17.895169469, B2 = 78.757757664, B3 = 67.1875636;
-const C0 = 1.4234372777, C1 = 2.75681539, C2 = 1.3067284816, C3 = 0.17023821103;
-const D1 = 0.7370016425, D2 = 0.12021132975;
-const E0 = 6.657905115, E1 = 3.081226386, E2 = 0.42868294337, E3 = 0.017337203997;
-const F1 = 0.24197894225, F2 = 0.012258202635;
+const A0 = 3.3871327179,
+  A1 = 50.434271938,
+  A2 = 159.29113202,
+  A3 = 59.10937472;
+const B1 = 17.895169469,
+  B2 = 78.757757664,
+  B3 = 67.1875636;
+const C0 = 1.4234372777,
+  C1 = 2.75681539,
+  C2 = 1.3067284816,
+  C3 = 0.17023821103;
+const D1 = 0.7370016425,
+  D2 = 0.12021132975;
+const E0 = 6.657905115,
+  E1 = 3.081226386,
+  E2 = 0.42868294337,
+  E3 = 0.017337203997;
+const F1 = 0.24197894225,
+  F2 = 0.012258202635;
 
 /**
  * uint32 → standard normal, rounded to float32. The CPU evaluates AS241 in float64 (faster
@@ -147,7 +160,15 @@ export class CounterStream {
 
   nextU32(): number {
     if (this.idx >= 4) {
-      philox4x32(this.block >>> 0, Math.floor(this.block / 4294967296), this.tag, 0, this.k0, this.k1, this.buf);
+      philox4x32(
+        this.block >>> 0,
+        Math.floor(this.block / 4294967296),
+        this.tag,
+        0,
+        this.k0,
+        this.k1,
+        this.buf,
+      );
       this.block++;
       this.idx = 0;
     }

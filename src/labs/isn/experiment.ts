@@ -37,7 +37,8 @@ export function startWeights(v: ParamValues, seed: number): TwoPopWeights[] {
     const out: TwoPopWeights[] = [];
     for (const EE of START_GRID.W_EE)
       for (const EI of START_GRID.W_EI)
-        for (const IE of START_GRID.W_IE) for (const II of START_GRID.W_II) out.push({ EE, EI, IE, II });
+        for (const IE of START_GRID.W_IE)
+          for (const II of START_GRID.W_II) out.push({ EE, EI, IE, II });
     return out;
   }
   if (v.starts === 'random') {
@@ -65,7 +66,11 @@ export interface IsnSetup {
   starts: TwoPopWeights[];
 }
 
-export function buildIsn(v: ParamValues, seed: number, opts: { recordEvery?: number; monitorCount?: number } = {}): IsnSetup {
+export function buildIsn(
+  v: ParamValues,
+  seed: number,
+  opts: { recordEvery?: number; monitorCount?: number } = {},
+): IsnSetup {
   const multi = v.model === 'multi-unit';
   const nE = multi ? Number(v.N_E) : 1;
   const nI = multi ? Number(v.N_I) : 1;
@@ -73,7 +78,12 @@ export function buildIsn(v: ParamValues, seed: number, opts: { recordEvery?: num
   const dt = Number(v.dt_ms);
   const { alphaE, alphaI } = resolvedAlphas(v);
   const starts = multi
-    ? Array.from({ length: v.starts === 'random' ? Number(v.n_starts) : 1 }, () => ({ EE: 0, EI: 0, IE: 0, II: 0 }))
+    ? Array.from({ length: v.starts === 'random' ? Number(v.n_starts) : 1 }, () => ({
+        EE: 0,
+        EI: 0,
+        IE: 0,
+        II: 0,
+      }))
     : startWeights(v, seed);
   const B = starts.length;
   const weights = new Float32Array(B * N * N);
@@ -87,7 +97,7 @@ export function buildIsn(v: ParamValues, seed: number, opts: { recordEvery?: num
         for (let j = 0; j < N; j++) {
           const w = mean + sd * rng.normal();
           if (i === j) continue; // no autapses
-          const nPre = Math.max(1, (j < nE ? nE : nI) - ((i < nE) === (j < nE) ? 1 : 0));
+          const nPre = Math.max(1, (j < nE ? nE : nI) - (i < nE === j < nE ? 1 : 0));
           weights[b * N * N + i * N + j] = Math.max(floorTotal / nPre, w);
         }
       starts[b] = classMeans({ nE, nI, selfConnections: false }, weights, b);
@@ -102,8 +112,22 @@ export function buildIsn(v: ParamValues, seed: number, opts: { recordEvery?: num
     nI,
     selfConnections: !multi,
     dtMs: dt,
-    E: { tau: Number(v.tau_E), theta: Number(v.theta_E), gain: Number(v.g_E), maxRate: Number(v.E_max), setpoint: Number(v.E_set), alpha: alphaE },
-    I: { tau: Number(v.tau_I), theta: Number(v.theta_I), gain: Number(v.g_I), maxRate: Number(v.I_max), setpoint: Number(v.I_set), alpha: alphaI },
+    E: {
+      tau: Number(v.tau_E),
+      theta: Number(v.theta_E),
+      gain: Number(v.g_E),
+      maxRate: Number(v.E_max),
+      setpoint: Number(v.E_set),
+      alpha: alphaE,
+    },
+    I: {
+      tau: Number(v.tau_I),
+      theta: Number(v.theta_I),
+      gain: Number(v.g_I),
+      maxRate: Number(v.I_max),
+      setpoint: Number(v.I_set),
+      alpha: alphaI,
+    },
     // OU with θ = 1/ms (Methods): decay θ·dt; innovation σ·√(dt in s) (σ = 10 → 0.1 at dt = 0.1 ms)
     noiseDecay: Math.min(1, dt * 1.0),
     noiseStd: sigma * Math.sqrt(dt * 1e-3),
@@ -130,13 +154,25 @@ export function buildIsn(v: ParamValues, seed: number, opts: { recordEvery?: num
     Number(v.kick_amp) !== 0
       ? (() => {
           const [a, b] = pulseSteps(online ? 200 : Number(v.kick_onset_ms), Number(v.kick_ms), dt);
-          return { target: 'E', startStep: a, endStep: b, amplitude: Number(v.kick_amp), mode: 'add' } as Pulse;
+          return {
+            target: 'E',
+            startStep: a,
+            endStep: b,
+            amplitude: Number(v.kick_amp),
+            mode: 'add',
+          } as Pulse;
         })()
       : null;
   if (kick && !online) pulses.push(kick);
   if (Number(v.I_opto) !== 0) {
     const [a, b] = pulseSteps(Number(v.opto_onset_ms), Number(v.opto_duration_ms), dt);
-    pulses.push({ target: 'I', startStep: a, endStep: b, amplitude: Number(v.I_opto), mode: 'add' });
+    pulses.push({
+      target: 'I',
+      startStep: a,
+      endStep: b,
+      amplitude: Number(v.I_opto),
+      mode: 'add',
+    });
   }
   const recordEvery = opts.recordEvery ?? Math.max(1, Math.round(stepsPerTrial / 2000));
   const baseProtocol: TrialProtocol = {
@@ -185,7 +221,14 @@ export function buildIsn(v: ParamValues, seed: number, opts: { recordEvery?: num
     config,
     baseProtocol,
     protocolFor,
-    scale: v.scale_class === 'none' ? null : { cls: v.scale_class as WeightClass, factor: Number(v.scale_factor), atTrial: Number(v.scale_at_trial) },
+    scale:
+      v.scale_class === 'none'
+        ? null
+        : {
+            cls: v.scale_class as WeightClass,
+            factor: Number(v.scale_factor),
+            atTrial: Number(v.scale_at_trial),
+          },
     trials: Number(v.trials),
     starts,
   };

@@ -111,7 +111,12 @@ export function checkFinite(setup: IsnSetup, r: RateReadout, trial: number): voi
     }
 }
 
-function scaleClass(setup: IsnSetup, w: Float32Array, cls: WeightClass, factor: number): Float32Array {
+function scaleClass(
+  setup: IsnSetup,
+  w: Float32Array,
+  cls: WeightClass,
+  factor: number,
+): Float32Array {
   const { nE, nI, batch } = setup.config;
   const N = nE + nI;
   const out = w.slice();
@@ -141,7 +146,10 @@ export class IsnRun {
     readonly seed: number,
     private readonly opts: RunOptions = {},
   ) {
-    this.setup = buildIsn(values, seed, { recordEvery: opts.recordEvery, monitorCount: opts.monitorCount });
+    this.setup = buildIsn(values, seed, {
+      recordEvery: opts.recordEvery,
+      monitorCount: opts.monitorCount,
+    });
     this.protocol = this.setup.protocolFor(0);
     this.sim = backend.createRateSimulation(this.setup.config, this.protocol);
   }
@@ -187,7 +195,13 @@ export class IsnRun {
         if (to < steps) {
           if (this.opts.onProgress) {
             const r = await this.sim.read();
-            await this.opts.onProgress({ trial: this.trial, trials: this.setup.trials, setup: this.setup, readout: r, record: summarizeTrial(this.setup, r, this.trial) });
+            await this.opts.onProgress({
+              trial: this.trial,
+              trials: this.setup.trials,
+              setup: this.setup,
+              readout: r,
+              record: summarizeTrial(this.setup, r, this.trial),
+            });
           }
           if (this.opts.shouldStop?.()) return false;
         }
@@ -203,7 +217,13 @@ export class IsnRun {
         const rec = summarizeTrial(this.setup, r, t);
         this.history.push(rec);
         if (this.opts.onProgress)
-          await this.opts.onProgress({ trial: t, trials: this.setup.trials, setup: this.setup, readout: r, record: rec });
+          await this.opts.onProgress({
+            trial: t,
+            trials: this.setup.trials,
+            setup: this.setup,
+            readout: r,
+            record: rec,
+          });
       }
       if (this.opts.shouldStop?.()) return false;
     }
@@ -246,7 +266,12 @@ export class IsnRun {
   }
 }
 
-export async function runIsn(backend: Backend, values: ParamValues, seed: number, opts: RunOptions = {}): Promise<IsnRunResult> {
+export async function runIsn(
+  backend: Backend,
+  values: ParamValues,
+  seed: number,
+  opts: RunOptions = {},
+): Promise<IsnRunResult> {
   const run = new IsnRun(backend, values, seed, opts);
   try {
     await run.runTrials();

@@ -56,7 +56,10 @@ export function LivePlot({ figure }: Props) {
         draw();
         setReady(true);
       },
-      (e: unknown) => setFailure(`the plotting library did not load (${e instanceof Error ? e.message : String(e)})`),
+      (e: unknown) =>
+        setFailure(
+          `the plotting library did not load (${e instanceof Error ? e.message : String(e)})`,
+        ),
     );
 
     let watched = watch(appStore.getState());

@@ -30,7 +30,12 @@ export function plotConfig(P: PlotlyApi, filename: string): Partial<PlotlyTypes.
         title: 'Download plot as SVG',
         icon: P.Icons.disk,
         click: (gd: PlotlyTypes.PlotlyHTMLElement) => {
-          void P.downloadImage(gd, { format: 'svg', filename, width: gd.clientWidth, height: gd.clientHeight });
+          void P.downloadImage(gd, {
+            format: 'svg',
+            filename,
+            width: gd.clientWidth,
+            height: gd.clientHeight,
+          });
         },
       },
     ],
@@ -54,17 +59,33 @@ export const COLORS = {
   pert: 'rgba(142,68,173,0.13)',
 };
 
-export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+export const FONT =
+  'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 export function baseLayout(title: string, extra: Partial<Layout> = {}): Partial<Layout> {
   return {
-    title: { text: title, font: { size: 13, color: '#222' }, x: 0.01, xanchor: 'left', y: 0.985, yanchor: 'top' },
+    title: {
+      text: title,
+      font: { size: 13, color: '#222' },
+      x: 0.01,
+      xanchor: 'left',
+      y: 0.985,
+      yanchor: 'top',
+    },
     font: { family: FONT, size: 11, color: '#333' },
     margin: { l: 56, r: 14, t: 34, b: 42 },
     paper_bgcolor: '#fff',
     plot_bgcolor: '#fff',
     showlegend: true,
-    legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.0, yanchor: 'bottom', font: { size: 10 }, bgcolor: 'rgba(255,255,255,0)' },
+    legend: {
+      orientation: 'h',
+      x: 1,
+      xanchor: 'right',
+      y: 1.0,
+      yanchor: 'bottom',
+      font: { size: 10 },
+      bgcolor: 'rgba(255,255,255,0)',
+    },
     hovermode: 'closest',
     // keep zoom and legend toggles across live updates
     uirevision: 'keep',
@@ -72,7 +93,10 @@ export function baseLayout(title: string, extra: Partial<Layout> = {}): Partial<
   };
 }
 
-export function axis(title: string, extra: Record<string, unknown> = {}): Partial<PlotlyTypes.LayoutAxis> {
+export function axis(
+  title: string,
+  extra: Record<string, unknown> = {},
+): Partial<PlotlyTypes.LayoutAxis> {
   return {
     title: { text: title, font: { size: 11 }, standoff: 6 },
     gridcolor: COLORS.grid,
@@ -103,7 +127,11 @@ export function centerNote(text: string, xref = 'paper', yref = 'paper'): Partia
  * Concatenate series with null gaps (one trace draws many networks cheaply) and thin each
  * series to at most `maxPoints` points (the last point is always kept).
  */
-export function joinSeries(xs: readonly number[], series: readonly (readonly number[])[], maxPoints = 400): { x: (number | null)[]; y: (number | null)[] } {
+export function joinSeries(
+  xs: readonly number[],
+  series: readonly (readonly number[])[],
+  maxPoints = 400,
+): { x: (number | null)[]; y: (number | null)[] } {
   const x: (number | null)[] = [];
   const y: (number | null)[] = [];
   for (let s = 0; s < series.length; s++) {
@@ -127,7 +155,11 @@ export function joinSeries(xs: readonly number[], series: readonly (readonly num
 }
 
 /** Thin paired series (trajectories in a plane) the same way. */
-export function joinPairs(xsList: readonly (readonly number[])[], ysList: readonly (readonly number[])[], maxPoints = 300): { x: (number | null)[]; y: (number | null)[] } {
+export function joinPairs(
+  xsList: readonly (readonly number[])[],
+  ysList: readonly (readonly number[])[],
+  maxPoints = 300,
+): { x: (number | null)[]; y: (number | null)[] } {
   const x: (number | null)[] = [];
   const y: (number | null)[] = [];
   for (let s = 0; s < xsList.length; s++) {
