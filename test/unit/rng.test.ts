@@ -6,8 +6,10 @@ import {
   philox4x32,
   u32ToUniform,
 } from '../../src/engine/rng/philox';
+import { philoxWasm } from '../../src/engine/rng/philoxWasm';
 
-const hex = (a: Uint32Array) => Array.from(a, (x) => x.toString(16).padStart(8, '0')).join(' ');
+const hex = (a: Uint32Array) =>
+  Array.from(a, (x: number) => x.toString(16).padStart(8, '0')).join(' ');
 
 describe('Philox4x32-10', () => {
   it('matches the Random123 known-answer vectors', () => {
@@ -72,5 +74,34 @@ describe('Philox4x32-10', () => {
     const xa = Array.from({ length: 10 }, () => a.nextU32());
     expect(Array.from({ length: 10 }, () => b.nextU32())).toEqual(xa);
     expect(Array.from({ length: 10 }, () => c.nextU32())).not.toEqual(xa);
+  });
+});
+
+describe('Philox4x32-10 in WebAssembly (CPU backend under Node)', () => {
+  it('is available under Node and gives the same words as the TypeScript Philox, carries included', () => {
+    const w = philoxWasm();
+    expect(w).not.toBeNull();
+    const c0 = 0xffffff00;
+    const words = Array.from(w!.fill(600, c0, 7, 3, 9, 0xa4093822, 0x299f31d0));
+    const o = new Uint32Array(4);
+    for (let i = 0; i < 600; i++) {
+      const lo = (c0 + i) >>> 0;
+      philox4x32(lo, 7 + (lo < c0 ? 1 : 0), 3, 9, 0xa4093822, 0x299f31d0, o);
+      expect(words.slice(4 * i, 4 * i + 4)).toEqual(Array.from(o));
+    }
+    expect(
+      Array.from(
+        w!.fill(1, 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0),
+        (x: number) => x.toString(16),
+      ),
+    ).toEqual(['d16cfe09', '94fdcceb', '5001e420', '24126ea1']);
+  });
+
+  it('grows its memory for large requests', () => {
+    const w = philoxWasm()!;
+    const big = w.fill(20000, 0, 0, 0, 0, 1, 2); // 320 kB > one 64 kB page
+    const o = new Uint32Array(4);
+    philox4x32(19999, 0, 0, 0, 1, 2, o);
+    expect(Array.from(big.slice(4 * 19999))).toEqual(Array.from(o));
   });
 });

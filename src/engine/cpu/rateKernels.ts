@@ -23,6 +23,7 @@
 import type { RateNetworkConfig, TrialProtocol } from '../../model/rateNetwork';
 import { N_MONITOR } from '../../model/rateNetwork';
 import { normalFromU32, philox4x32, seedKey, STREAM, u32ToUniform } from '../rng/philox';
+import { philoxWasm } from '../rng/philoxWasm';
 
 const f = Math.fround;
 
@@ -454,6 +455,20 @@ function fillPairNoise(
   n: number,
   b: number,
 ): void {
+  const wasm = philoxWasm();
+  if (wasm) {
+    // blocks for halves h0 … h1: step g reads words 2·(g&1), 2·(g&1)+1 of block g>>1
+    const h0 = Math.floor(g0 / 2);
+    const blocks = Math.floor((g0 + n - 1) / 2) - h0 + 1;
+    const w = wasm.fill(blocks, h0 >>> 0, Math.floor(h0 / 4294967296) >>> 0, 0, b, k0, k1);
+    const off = (g0 & 1) * 2; // word index of step g0 within its block
+    for (let k = 0; k < n; k++) {
+      const q = off + 2 * k;
+      out[2 * k] = normalFromU32(w[q]);
+      out[2 * k + 1] = normalFromU32(w[q + 1]);
+    }
+    return;
+  }
   let k = 0;
   let g = g0;
   if (g & 1) {
