@@ -65,6 +65,14 @@ export const ISN_PRESETS: readonly Preset[] = [
     },
   },
   {
+    id: 'setpoints',
+    title: 'Other set points',
+    explain:
+      'Cross-homeostatic rules reach other targets too: here E 10 Hz and I 14 Hz, within ~300 trials (the weights settle on the new balance lines).',
+    figure: 'Fig 4F–G',
+    values: { model: 'two-pop', rule: 'cross', trials: 500, E_set: 10, I_set: 14 },
+  },
+  {
     id: 'multi-start',
     title: 'Many starts at once',
     explain:
