@@ -70,7 +70,9 @@ fn main(
     let x_e = ((exc_e - inh_e) + inp.ext_e) + eta_e;
     let n_e = euler_rate(r_e, x_e, P.theta_e, P.gain_e, P.dt_tau_e, P.max_e, inp.sil_e);
     // 4. I from the new E and the old I
-    let x_i = ((w_ie * n_e - w_ii * r_i) + inp.ext_i) + eta_i;
+    let exc_i = w_ie * n_e;
+    let inh_i = w_ii * r_i;
+    let x_i = ((exc_i - inh_i) + inp.ext_i) + eta_i;
     let n_i = euler_rate(r_i, x_i, P.theta_i, P.gain_i, P.dt_tau_i, P.max_i, inp.sil_i);
     r_e = n_e;
     r_i = n_i;
@@ -89,6 +91,8 @@ fn main(
         monitor[m + 1u] = r_i;
         monitor[m + 2u] = exc_e;
         monitor[m + 3u] = inh_e;
+        monitor[m + 4u] = exc_i;
+        monitor[m + 5u] = inh_i;
       }
     }
   }

@@ -103,6 +103,8 @@ fn main(
     var m_i = 0.0;
     var m_exc = 0.0;
     var m_inh = 0.0;
+    var m_exc_i = 0.0;
+    var m_inh_i = 0.0;
     let in_window = step >= P.window_start;
     for (var i = 0u; i < N_U; i++) {
       if (i == N_E) {
@@ -136,6 +138,8 @@ fn main(
         m_inh = m_inh + inh;
       } else {
         m_i = m_i + v;
+        m_exc_i = m_exc_i + exc;
+        m_inh_i = m_inh_i + inh;
       }
     }
     for (var u = N_E; u < N_U; u++) {
@@ -148,6 +152,8 @@ fn main(
       monitor[m + 1u] = m_i / ni_f;
       monitor[m + 2u] = m_exc / ne_f;
       monitor[m + 3u] = m_inh / ne_f;
+      monitor[m + 4u] = m_exc_i / ni_f;
+      monitor[m + 5u] = m_inh_i / ni_f;
     }
     // 7. online plasticity (Fig S4): low-passed sensors, one rule update per step
     if (online) {

@@ -152,6 +152,7 @@ fn main(
     }
     let in_window = step >= P.window_start;
     var part = vec4<f32>(0.0); // monitor partials: E rate, I rate, exc onto E, inh onto E
+    var part_i = vec4<f32>(0.0); // and exc onto I, inh onto I
     // 3. E units from the previous E and I rates
     for (var k = 0u; k < UPT_E; k++) {
       if (slot_valid(t, k)) {
@@ -176,6 +177,7 @@ fn main(
         let v = euler_rate(rbuf[cur + i], x, P.theta_i, P.gain_i, P.dt_tau_i, P.max_i, inp.sil_i);
         rbuf[nxt + i] = v;
         part.y = part.y + v;
+        part_i = part_i + vec4<f32>(ei.x, ei.y, 0.0, 0.0);
         if (in_window) {
           sum[k] = sum[k] + v;
         }
@@ -185,12 +187,15 @@ fn main(
     // 6. monitors
     if (mon && step % P.record_every == 0u) {
       let tot = reduce_sum(t, part);
+      let tot_i = reduce_sum(t, part_i);
       if (t == 0u) {
         let m = ((step / P.record_every) * P.mon_count + b) * N_MONITOR;
         monitor[m] = tot.x / ne_f;
         monitor[m + 1u] = tot.y / ni_f;
         monitor[m + 2u] = tot.z / ne_f;
         monitor[m + 3u] = tot.w / ne_f;
+        monitor[m + 4u] = tot_i.x / ni_f;
+        monitor[m + 5u] = tot_i.y / ni_f;
       }
     }
     // 7. online plasticity (Fig S4): sensors of the own units; their rectified values go

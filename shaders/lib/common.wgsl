@@ -3,7 +3,7 @@
 // Data layout (src/model/rateNetwork.ts; identical on the CPU):
 //   state   : five sections of S = B·N floats: rates | eta | avg | sum | trialMean
 //   weights : W[b][post][pre], magnitudes; the sign comes from the presynaptic type (eqs 1–2)
-//   monitor : [sample][network < mon_count][channel], channels E, I, excOntoE, inhOntoE
+//   monitor : [sample][network < mon_count][channel], channels E, I, excOntoE, inhOntoE, excOntoI, inhOntoI
 //   kick    : remaining steps of the current Poisson kick, one u32 per network
 //
 // Params is written by src/engine/webgpu/rateProgram.ts (PARAM_WORDS, word offsets below);
@@ -106,7 +106,7 @@ const SEC_AVG: u32 = 2u;
 const SEC_SUM: u32 = 3u;
 const SEC_TMEAN: u32 = 4u;
 
-const N_MONITOR: u32 = 4u;
+const N_MONITOR: u32 = 6u;
 
 const RULE_NONE: u32 = 0u;
 const RULE_HOMEOSTATIC: u32 = 1u;

@@ -22,7 +22,8 @@ export interface RateReadout {
   trialMean: Float32Array;
   /** weights [B·N·N] */
   weights: Float32Array;
-  /** monitor samples of the current trial: [sample][network < monitorCount][channel] */
+  /** monitor samples of the current trial: [sample][network < monitorCount][channel], channels
+   *  MONITOR_CHANNELS (E, I, excOntoE, inhOntoE, excOntoI, inhOntoI) */
   monitor: Float32Array;
   /** number of valid samples in `monitor` */
   samples: number;

@@ -97,7 +97,8 @@ export interface RateNetworkConfig {
 }
 
 /** Monitor channels recorded per sample and per monitored network. */
-export const MONITOR_CHANNELS = ['E', 'I', 'excOntoE', 'inhOntoE'] as const;
+/** mean rates, and mean excitatory / inhibitory recurrent input onto E and onto I units */
+export const MONITOR_CHANNELS = ['E', 'I', 'excOntoE', 'inhOntoE', 'excOntoI', 'inhOntoI'] as const;
 export const N_MONITOR = MONITOR_CHANNELS.length;
 
 export function unitsPerNetwork(c: Pick<RateNetworkConfig, 'nE' | 'nI'>): number {

@@ -120,7 +120,7 @@ describe('eilab run', () => {
       const mon = readFileSync(join(dir, 'a', 'monitor.csv'), 'utf8')
         .trimEnd()
         .split('\n');
-      expect(mon[0]).toBe('time_ms,E,I,exc_onto_E,inh_onto_E');
+      expect(mon[0]).toBe('time_ms,E,I,exc_onto_E,inh_onto_E,exc_onto_I,inh_onto_I');
       expect(mon.length).toBe(2001); // 2 s at one sample per ms
       // the trace holds the opto dip: I at 1400 ms is below I at 900 ms
       const at = (t: number) =>

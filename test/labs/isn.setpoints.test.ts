@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import { runIsn } from '../../src/labs/isn/runner';
-import { defaults } from '../../src/model/params';
+import { defaults, type ParamValues } from '../../src/model/params';
 import { ISN_PARAMS } from '../../src/labs/isn/params';
 import { findPreset } from '../../src/labs/isn/presets';
 import { balanceLines, neuronParamsFrom } from '../../src/labs/isn/analytics';
 
 describe('Fig 4F–G: cross-homeostatic rules reach other set points', () => {
   it('E_set 10, I_set 14: both reached within 400 trials, weights on the new balance lines', async () => {
-    const v = { ...defaults(ISN_PARAMS), ...findPreset('setpoints')!.values, trials: 400 };
+    const v: ParamValues = {
+      ...defaults(ISN_PARAMS),
+      ...findPreset('setpoints')!.values,
+      trials: 400,
+    };
     expect(v.E_set).toBe(10);
     const r = await runIsn(new CpuBackend(), v, 1, { readEvery: 50 });
     const h = r.history.at(-1)!;

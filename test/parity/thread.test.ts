@@ -12,7 +12,7 @@
  * sample at an I unit's threshold crossing differs by 6e-5 (2e-4 relative), all else ≤ 2e-6.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrialProtocol } from '../../src/model/rateNetwork';
+import { N_MONITOR, type TrialProtocol } from '../../src/model/rateNetwork';
 import {
   acquireGpu,
   expectReadoutsClose,
@@ -90,7 +90,7 @@ describe('rate_steps_thread vs CPU', () => {
     const p = await runBoth(gpu, twoPopConfig(1025, 9), proto, [{ cuts: [701] }, { cuts: [] }]);
     const d = expectReadoutsClose('B=1025', p);
     console.log('thread B=1025:', fmt(d));
-    expect(p.gpu.monitor.length).toBe(150 * 1025 * 4);
+    expect(p.gpu.monitor.length).toBe(150 * 1025 * N_MONITOR);
   });
 
   it('the 64-bit global step counter: a trial whose steps cross 2^32', async () => {

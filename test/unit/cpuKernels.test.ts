@@ -97,3 +97,31 @@ describe('CPU rate kernels', () => {
     expect(st.rates[1]).toBe(0); // I silenced
   });
 });
+
+describe('monitors', () => {
+  it('record the excitatory input onto I from the new E rate (the authors’ order), every recordEvery steps', () => {
+    const s = setup({
+      rule: 'none',
+      W_EE: 5,
+      W_EI: 1.52,
+      W_IE: 10,
+      W_II: 2.25,
+      trial_ms: 600,
+      window_ms: 100,
+    });
+    const p = s.protocolFor(0);
+    const k = rateConsts(s.config, p);
+    const st = createRateState(s.config, p);
+    trialBegin(p, st);
+    rateStepsPair(s.config, p, k, st, 0, 0, p.stepsPerTrial);
+    const wIE = s.config.weights[2];
+    const n = Math.ceil(p.stepsPerTrial / p.recordEvery);
+    let active = 0;
+    for (let q = 0; q < n; q++) {
+      const m = q * p.monitorCount * 6; // network 0
+      expect(st.monitor[m + 4]).toBe(Math.fround(wIE * st.monitor[m]));
+      if (st.monitor[m] > 1) active++;
+    }
+    expect(active).toBeGreaterThan(n / 2); // the Up state was reached
+  });
+});

@@ -18,6 +18,7 @@
  *   4. I units  from the NEW E rates and the old I rates — the authors' MATLAB update order
  *   5. window   sum += r for step ≥ windowStart
  *   6. monitors every recordEvery steps: mean E, mean I, mean exc and inh input onto E (from 3)
+ *               and onto I (from 4)
  *   7. online plasticity (Fig S4): sensors, then the rule with α per step
  */
 import type { RateNetworkConfig, TrialProtocol } from '../../model/rateNetwork';
@@ -261,6 +262,8 @@ export function rateSteps(
       let mI = 0;
       let mExc = 0;
       let mInh = 0;
+      let mExcI = 0;
+      let mInhI = 0;
       const inWindow = step >= p.windowStart;
       for (let i = 0; i < N; i++) {
         if (i === nE) for (let j = 0; j < nE; j++) prevRates[j] = s.rates[o + j];
@@ -286,7 +289,11 @@ export function rateSteps(
           mE = f(mE + r);
           mExc = f(mExc + exc);
           mInh = f(mInh + inh);
-        } else mI = f(mI + r);
+        } else {
+          mI = f(mI + r);
+          mExcI = f(mExcI + exc);
+          mInhI = f(mInhI + inh);
+        }
       }
       // 6. monitors
       if (b < monCount && step % p.recordEvery === 0) {
@@ -295,6 +302,8 @@ export function rateSteps(
         s.monitor[m + 1] = f(mI / c.nI);
         s.monitor[m + 2] = f(mExc / nE);
         s.monitor[m + 3] = f(mInh / nE);
+        s.monitor[m + 4] = f(mExcI / c.nI);
+        s.monitor[m + 5] = f(mInhI / c.nI);
       }
       // 7. online plasticity (Fig S4): low-passed sensors, α per step
       if (online) {
@@ -416,7 +425,9 @@ export function rateStepsPair(
         if (nrE > mxE) nrE = mxE;
         if (nrE < 0 || silE) nrE = 0;
         // I sees the new E (the authors' update order)
-        const xI = f(f(f(f(wIE * nrE) - f(wII * rI)) + extI) + eI);
+        const excI = f(wIE * nrE);
+        const inhI = f(wII * rI);
+        const xI = f(f(f(excI - inhI) + extI) + eI);
         const drI = xI > thI ? f(gI * f(xI - thI)) : 0;
         let nrI = f(rI + f(aI * f(drI - rI)));
         if (nrI > mxI) nrI = mxI;
@@ -434,6 +445,8 @@ export function rateStepsPair(
           mon[m + 1] = rI;
           mon[m + 2] = excE;
           mon[m + 3] = inhE;
+          mon[m + 4] = excI;
+          mon[m + 5] = inhI;
         }
       }
     }

@@ -219,17 +219,19 @@ export function historyCsv(result: IsnRunResult): string {
   return lines.join('\n') + '\n';
 }
 
-/** Network 0's last trial: population-mean E and I rates and the mean inputs onto E units. */
+/** Network 0's last trial: population-mean E and I rates and the mean inputs onto E and I units. */
 export function monitorCsv(result: IsnRunResult): string {
   const p = result.setup.baseProtocol;
   const dt = result.setup.config.dtMs;
   const mon = Math.max(1, Math.min(p.monitorCount, result.setup.config.batch));
   const m = result.final.monitor;
-  const lines = ['time_ms,E,I,exc_onto_E,inh_onto_E'];
+  const lines = ['time_ms,E,I,exc_onto_E,inh_onto_E,exc_onto_I,inh_onto_I'];
   for (let k = 0; k < result.final.samples; k++) {
     const o = k * mon * N_MONITOR;
     lines.push(
-      [r7(k * p.recordEvery * dt), m[o], m[o + 1], m[o + 2], m[o + 3]].map(csvNum).join(','),
+      [r7(k * p.recordEvery * dt), m[o], m[o + 1], m[o + 2], m[o + 3], m[o + 4], m[o + 5]]
+        .map(csvNum)
+        .join(','),
     );
   }
   return lines.join('\n') + '\n';
