@@ -8,7 +8,7 @@
  * and run, gives the same numbers; a malformed link names its bad fields; the exports and
  * the plots' PNG/SVG downloads work under the app's CSP; a lost GPU device (the GPU process
  * crashed through CDP) is recovered and the run ends with the numbers of an uninterrupted
- * run; no page logs a console error.
+ * run; the plots redraw ≥ 5 times a second during a CPU run; no page logs a console error.
  * It also saves docs/screenshot.png (1280×800) of a converged cross-homeostatic run.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -252,7 +252,9 @@ describe('EI Lab in Chromium', () => {
 
   it('recovers from a lost GPU device (GPU process crash) and finishes with the same numbers', async () => {
     await pageA.close();
-    const hash = '#v=1&lab=isn&preset=cross-homeostatic&seed=5&trials=24';
+    // long enough to be still running when the GPU process crashes (the run is in a worker,
+    // so it no longer waits for the plots)
+    const hash = '#v=1&lab=isn&preset=cross-homeostatic&seed=5&trials=160';
     const ref = await open('lost-reference', hash);
     await ref.click('[data-testid=run]');
     await waitDone(ref);
@@ -270,6 +272,7 @@ describe('EI Lab in Chromium', () => {
         timeout: 60_000,
       },
     );
+    expect(await page.getAttribute('[data-testid=progress]', 'data-status')).toBe('running');
     const cdp = await browser.newBrowserCDPSession();
     await cdp.send('Browser.crashGpuProcess' as never);
     await page.waitForSelector('[data-testid=notice]:has-text("device was lost")', {
@@ -289,6 +292,31 @@ describe('EI Lab in Chromium', () => {
       '#v=1&lab=isn&preset=cross-homeostatic&seed=1&backend=cpu',
     );
     await page.click('[data-testid=run]');
+    // the plots' redraws per second while the run goes on (the run is in a worker, the page
+    // only draws): sampled in the page from 0.3 s after the start until the run ends or 4 s
+    const rates = await page.evaluate(async () => {
+      const revs = () =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid^="plot-"]')].map((e) =>
+          Number(e.dataset.rev),
+        );
+      const running = () =>
+        document.querySelector('[data-testid=progress]')?.getAttribute('data-status') === 'running';
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      await sleep(300);
+      const a = revs();
+      const t0 = performance.now();
+      let b = a;
+      let t1 = t0;
+      while (running() && performance.now() - t0 < 4000) {
+        await sleep(100);
+        if (!running()) break;
+        b = revs();
+        t1 = performance.now();
+      }
+      return t1 - t0 < 500 ? [] : b.map((r, k) => ((r - a[k]) * 1000) / (t1 - t0));
+    });
+    console.log(`plot updates per second during the CPU run: ${rates.map((r) => r.toFixed(1))}`);
+    for (const r of rates) expect(r).toBeGreaterThanOrEqual(5);
     await waitDone(page, 120_000);
     await page.waitForTimeout(600); // the last plot frame
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
