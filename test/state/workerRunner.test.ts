@@ -110,4 +110,36 @@ describe('worker runner (page ↔ worker messages)', () => {
     rr.dispose();
     close();
   });
+
+  it('runs on the page when the worker does not start', async () => {
+    const listeners: Record<string, ((e: unknown) => void)[]> = { message: [], error: [] };
+    let terminated = false;
+    const dead = {
+      addEventListener(type: string, l: (e: unknown) => void) {
+        listeners[type].push(l);
+      },
+      postMessage() {
+        setTimeout(() => listeners.error.forEach((l) => l({ message: 'boom' })), 0);
+      },
+      terminate() {
+        terminated = true;
+      },
+    } as unknown as WorkerLike;
+    const store = smallStore(4);
+    const runner = createWorkerRunner(store, dead, {
+      fallback: () => createRunner(store, { acquire: cpuAcquire }),
+    });
+    await runner.init();
+    expect(terminated).toBe(true);
+    expect(
+      store
+        .getState()
+        .notices.map((n) => n.text)
+        .join('\n'),
+    ).toMatch(/worker did not start \(boom\); running on the page/);
+    await runner.start();
+    expect(store.getState().status).toBe('done');
+    expect(store.getState().trial).toBe(4);
+    runner.dispose();
+  });
 });
