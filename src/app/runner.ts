@@ -269,7 +269,7 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
   }
 
   function chunksFor(ms: number): number {
-    return Math.max(1, Math.min(64, Math.ceil(ms / SLICE_MS)));
+    return Math.max(1, Math.min(256, Math.ceil(ms / SLICE_MS)));
   }
 
   async function maybeYield(): Promise<void> {
@@ -290,6 +290,17 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
     if (p.trial === r.trial) {
       // a chunk readback within the running trial
       emitLive({ type: 'within', trial: p.trial, readout: p.readout });
+      // a trial much slower than estimated (a first guess on a slow GPU): smaller chunks now
+      const steps = r.setup.baseProtocol.stepsPerTrial;
+      const frac = (p.readout.samples * r.setup.baseProtocol.recordEvery) / steps;
+      const spent = now() - trialT0 - yieldedInTrial;
+      if (frac > 0 && frac < 1 && spent > 2 * SLICE_MS) {
+        const est = spent / frac;
+        if (est > 2 * estTrialMs) {
+          estTrialMs = est;
+          runOpts.chunksPerTrial = chunksFor(est);
+        }
+      }
     } else {
       // the trial is complete and read back
       snapshot = { trialsDone: p.trial + 1, readout: p.readout };
