@@ -45,4 +45,6 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   build: { target: 'es2022', chunkSizeWarningLimit: 5000 },
+  // the simulation worker (app/simWorker.ts) is a module worker from 'self' (CSP worker-src)
+  worker: { format: 'es' },
 });

@@ -30,6 +30,7 @@ import {
   liveSetWithin,
   liveStart,
   partnersOf,
+  type LiveEvent,
   type LiveShape,
 } from '../state/live';
 
@@ -45,6 +46,28 @@ export interface RunnerDeps {
   sliceMs?: number;
   /** minimum interval of the progress numbers written to the store (ms) */
   progressMs?: number;
+  /**
+   * Where the live data goes (default: into `store`'s live data). The worker host sends it
+   * to the page instead (simHost.ts), whose store then applies it with `applyLiveEvent`.
+   */
+  live?: (ev: LiveEvent) => void;
+}
+
+/** Apply a live-data change to the store (announced with `touchLive` unless `touch` is false). */
+export function applyLiveEvent(store: AppStore, ev: LiveEvent, touch = true): void {
+  const s = store.getState();
+  switch (ev.type) {
+    case 'start':
+      s.setLive(liveStart(ev.shape, s.live.rev + 1));
+      return;
+    case 'within':
+      liveSetWithin(s.live, ev.readout, ev.trial, true);
+      break;
+    case 'trial':
+      liveAppendTrial(s.live, ev.record, ev.readout);
+      break;
+  }
+  if (touch) s.touchLive();
 }
 
 export interface ExportFile {
@@ -84,6 +107,7 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
   const yieldToUi = deps.yieldToUi ?? defaultYield;
   const SLICE_MS = deps.sliceMs ?? 35;
   const PROGRESS_MS = deps.progressMs ?? 90;
+  const emitLive = deps.live ?? ((ev: LiveEvent) => applyLiveEvent(store, ev));
 
   let backend: Backend | null = null;
   let backendPromise: Promise<Backend> | null = null;
@@ -229,7 +253,7 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
     const r = new IsnRun(b, runValues, runSeed, runOpts);
     snapshot = null;
     estTrialMs = estimateTrialMs(r, b);
-    store.getState().setLive(liveStart(shapeOf(r, runValues), store.getState().live.rev + 1));
+    emitLive({ type: 'start', shape: shapeOf(r, runValues) });
     store.getState().setProgress(0, r.setup.trials, null, null);
     return r;
   }
@@ -245,7 +269,7 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
   }
 
   function chunksFor(ms: number): number {
-    return Math.max(1, Math.min(64, Math.ceil(ms / SLICE_MS)));
+    return Math.max(1, Math.min(256, Math.ceil(ms / SLICE_MS)));
   }
 
   async function maybeYield(): Promise<void> {
@@ -265,13 +289,22 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
     const s = store.getState();
     if (p.trial === r.trial) {
       // a chunk readback within the running trial
-      liveSetWithin(s.live, p.readout, p.trial, true);
-      s.touchLive();
+      emitLive({ type: 'within', trial: p.trial, readout: p.readout });
+      // a trial much slower than estimated (a first guess on a slow GPU): smaller chunks now
+      const steps = r.setup.baseProtocol.stepsPerTrial;
+      const frac = (p.readout.samples * r.setup.baseProtocol.recordEvery) / steps;
+      const spent = now() - trialT0 - yieldedInTrial;
+      if (frac > 0 && frac < 1 && spent > 2 * SLICE_MS) {
+        const est = spent / frac;
+        if (est > 2 * estTrialMs) {
+          estTrialMs = est;
+          runOpts.chunksPerTrial = chunksFor(est);
+        }
+      }
     } else {
       // the trial is complete and read back
       snapshot = { trialsDone: p.trial + 1, readout: p.readout };
-      liveAppendTrial(s.live, p.record, p.readout);
-      s.touchLive();
+      emitLive({ type: 'trial', record: p.record, readout: p.readout });
       const t = now();
       const last = r.trial >= r.setup.trials;
       if (t - lastProgressAt >= PROGRESS_MS || last) {
@@ -392,27 +425,34 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
               })
             : new IsnRun(b, runValues, runSeed, runOpts);
           estTrialMs = estimateTrialMs(run, b);
-          if (!snap)
-            store
-              .getState()
-              .setLive(liveStart(shapeOf(run, runValues), store.getState().live.rev + 1));
+          if (!snap) emitLive({ type: 'start', shape: shapeOf(run, runValues) });
           try {
             old.dispose();
           } catch {
             /* its device is gone */
           }
-          const where = snap
-            ? `after trial ${snap.trialsDone}`
-            : 'from the start (nothing had been read back yet)';
+          const where = run.done
+            ? 'the finished run is kept'
+            : snap
+              ? `the run continues after trial ${snap.trialsDone}`
+              : 'the run continues from the start (nothing had been read back yet)';
           store
             .getState()
             .pushNotice(
               'info',
-              `Recovered on ${b.kind === 'webgpu' ? 'a new GPU device' : 'the CPU'}: the run continues ${where}.`,
+              `Recovered on ${b.kind === 'webgpu' ? 'a new GPU device' : 'the CPU'}: ${where}.`,
             );
           store
             .getState()
-            .setStatus(wasRunning ? 'running' : run.history.length ? 'paused' : 'idle');
+            .setStatus(
+              wasRunning && !run.done
+                ? 'running'
+                : run.done
+                  ? 'done'
+                  : run.history.length
+                    ? 'paused'
+                    : 'idle',
+            );
         } else {
           store
             .getState()
@@ -447,7 +487,7 @@ export function createRunner(store: AppStore, deps: RunnerDeps): Runner {
       /* ignore */
     }
     const s = store.getState();
-    s.setLive(liveStart(placeholderShape(), s.live.rev + 1));
+    emitLive({ type: 'start', shape: placeholderShape() });
     s.setProgress(0, Number(s.values.trials) || 0, null, null);
     s.setRunError(null);
     s.setStatus('idle');

@@ -108,8 +108,21 @@ export function liveStart(shape: LiveShape, rev: number): LiveData {
   return live;
 }
 
+/**
+ * What the live data needs of a readback: the monitor samples (within-trial traces) and the
+ * running averages (per-unit histograms). A trial's readout may come without its monitor
+ * (`samples` 0) when a later one replaces it anyway (the worker thins its messages).
+ */
+export type LiveReadout = Pick<RateReadout, 'samples' | 'monitor' | 'avg'>;
+
+/** A change of the live data, as the runner reports it (structured-clone friendly). */
+export type LiveEvent =
+  | { type: 'start'; shape: LiveShape }
+  | { type: 'within'; trial: number; readout: LiveReadout }
+  | { type: 'trial'; record: TrialRecord; readout: LiveReadout };
+
 /** Append one completed trial (mutates `live`). */
-export function liveAppendTrial(live: LiveData, rec: TrialRecord, readout: RateReadout): void {
+export function liveAppendTrial(live: LiveData, rec: TrialRecord, readout: LiveReadout): void {
   const sh = live.shape;
   if (!sh) return;
   live.trial.push(rec.trial + 1);
@@ -119,8 +132,8 @@ export function liveAppendTrial(live: LiveData, rec: TrialRecord, readout: RateR
     const w = effective(rec.W[b], sh.partners);
     for (const c of CLASSES) live.W[c][b].push(w[c]);
   }
-  liveSetWithin(live, readout, rec.trial, false);
-  if (sh.multi) {
+  if (readout.samples > 0) liveSetWithin(live, readout, rec.trial, false);
+  if (sh.multi && readout.avg.length >= sh.nE + sh.nI) {
     const N = sh.nE + sh.nI;
     live.units = {
       trial: rec.trial + 1,
@@ -133,7 +146,7 @@ export function liveAppendTrial(live: LiveData, rec: TrialRecord, readout: RateR
 /** Replace the within-trial traces with network 0's monitor samples (mutates `live`). */
 export function liveSetWithin(
   live: LiveData,
-  readout: RateReadout,
+  readout: LiveReadout,
   trial: number,
   partial: boolean,
 ): void {

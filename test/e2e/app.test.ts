@@ -8,7 +8,7 @@
  * and run, gives the same numbers; a malformed link names its bad fields; the exports and
  * the plots' PNG/SVG downloads work under the app's CSP; a lost GPU device (the GPU process
  * crashed through CDP) is recovered and the run ends with the numbers of an uninterrupted
- * run; no page logs a console error.
+ * run; the plots redraw ≥ 5 times a second during a CPU run; no page logs a console error.
  * It also saves docs/screenshot.png (1280×800) of a converged cross-homeostatic run.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -252,7 +252,9 @@ describe('EI Lab in Chromium', () => {
 
   it('recovers from a lost GPU device (GPU process crash) and finishes with the same numbers', async () => {
     await pageA.close();
-    const hash = '#v=1&lab=isn&preset=cross-homeostatic&seed=5&trials=24';
+    // long enough to be still running when the GPU process crashes (the run is in a worker,
+    // so it no longer waits for the plots)
+    const hash = '#v=1&lab=isn&preset=cross-homeostatic&seed=5&trials=160';
     const ref = await open('lost-reference', hash);
     await ref.click('[data-testid=run]');
     await waitDone(ref);
@@ -270,6 +272,7 @@ describe('EI Lab in Chromium', () => {
         timeout: 60_000,
       },
     );
+    expect(await page.getAttribute('[data-testid=progress]', 'data-status')).toBe('running');
     const cdp = await browser.newBrowserCDPSession();
     await cdp.send('Browser.crashGpuProcess' as never);
     await page.waitForSelector('[data-testid=notice]:has-text("device was lost")', {
@@ -280,6 +283,39 @@ describe('EI Lab in Chromium', () => {
     expect(await page.getAttribute('[data-testid=backend-badge]', 'data-kind')).toBe('webgpu');
     expect(await page.locator('[data-testid=run-error]').count()).toBe(0);
     expect(await results(page)).toEqual(expected);
+    await page.close();
+  });
+
+  it('redraws the live plots ≥ 5 times a second during a CPU run, and pauses', async () => {
+    // the run is in a worker and the page only draws (3000 trials: still running after 4 s)
+    const page = await open(
+      'update-rate',
+      '#v=1&lab=isn&preset=cross-homeostatic&seed=1&backend=cpu&trials=3000',
+    );
+    await page.waitForSelector('[data-testid=plot-rates][data-rev]');
+    await page.click('[data-testid=run]');
+    const sample = () =>
+      page.evaluate(() => ({
+        t: performance.now(),
+        status: document.querySelector('[data-testid=progress]')?.getAttribute('data-status'),
+        revs: [...document.querySelectorAll<HTMLElement>('[data-testid^="plot-"]')].map((e) =>
+          Number(e.dataset.rev),
+        ),
+      }));
+    await page.waitForTimeout(500);
+    const a = await sample();
+    await page.waitForTimeout(3000);
+    const b = await sample();
+    expect(b.status).toBe('running');
+    const rates = b.revs.map((r, k) => ((r - a.revs[k]) * 1000) / (b.t - a.t));
+    console.log(`plot redraws per second during the CPU run: ${rates.map((r) => r.toFixed(1))}`);
+    expect(rates.length).toBe(4);
+    for (const r of rates) expect(r).toBeGreaterThanOrEqual(5);
+    await page.click('[data-testid=pause]');
+    await page.waitForSelector('[data-testid=progress][data-status=paused]', { timeout: 10_000 });
+    const trial = await attrNum(page, '[data-testid=progress]', 'data-trial');
+    await page.waitForTimeout(500);
+    expect(await attrNum(page, '[data-testid=progress]', 'data-trial')).toBe(trial);
     await page.close();
   });
 

@@ -36,7 +36,7 @@ export class SimulationBlowUp extends Error {
 export interface RunOptions {
   /** read back every this many trials (always after the last); default 1 */
   readEvery?: number;
-  /** split each trial into this many chunks (live plots within a trial); default 1 */
+  /** split each trial into this many chunks (live plots within a trial); default 1; read before every chunk */
   chunksPerTrial?: number;
   recordEvery?: number;
   monitorCount?: number;
@@ -181,13 +181,14 @@ export class IsnRun {
    */
   async runTrials(count = Infinity): Promise<boolean> {
     const readEvery = Math.max(1, this.opts.readEvery ?? 1);
-    const chunks = Math.max(1, this.opts.chunksPerTrial ?? 1);
     const steps = this.setup.baseProtocol.stepsPerTrial;
-    const chunk = Math.ceil(steps / chunks);
     const end = Math.min(this.setup.trials, this.trial + count);
     while (this.trial < end) {
       if (this.stepPos === 0) await this.queueTrial();
       while (this.stepPos < steps) {
+        // read per chunk: a caller may resize the chunks within a trial (the results do not
+        // depend on where a trial is split)
+        const chunk = Math.ceil(steps / Math.max(1, this.opts.chunksPerTrial ?? 1));
         const from = this.stepPos;
         const to = Math.min(steps, from + chunk);
         this.sim.runSteps(from, to);
