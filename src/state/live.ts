@@ -21,6 +21,9 @@ export interface WithinTrial {
   /** mean excitatory and inhibitory input onto E units (inhibitory as a magnitude) */
   exc: Float32Array;
   inh: Float32Array;
+  /** the same onto I units */
+  excI: Float32Array;
+  inhI: Float32Array;
 }
 
 export interface LiveShape {
@@ -159,6 +162,8 @@ export function liveSetWithin(
   const I = new Float32Array(n);
   const exc = new Float32Array(n);
   const inh = new Float32Array(n);
+  const excI = new Float32Array(n);
+  const inhI = new Float32Array(n);
   const dtS = (sh.recordEvery * sh.dtMs) / 1000;
   for (let k = 0; k < n; k++) {
     const o = k * mon * N_MONITOR;
@@ -167,6 +172,8 @@ export function liveSetWithin(
     I[k] = readout.monitor[o + 1];
     exc[k] = readout.monitor[o + 2];
     inh[k] = readout.monitor[o + 3];
+    excI[k] = readout.monitor[o + 4];
+    inhI[k] = readout.monitor[o + 5];
   }
-  live.within = { trial, partial, t, E, I, exc, inh };
+  live.within = { trial, partial, t, E, I, exc, inh, excI, inhI };
 }

@@ -19,6 +19,7 @@ const LAYOUTS: Record<ViewId, { figure: FigureId; wide?: boolean }[]> = {
   trial: [
     { figure: 'rates', wide: true },
     { figure: 'currents', wide: true },
+    { figure: 'currentsI', wide: true },
   ],
   learning: [{ figure: 'setpoints' }, { figure: 'weights' }, { figure: 'plane', wide: true }],
   stability: [

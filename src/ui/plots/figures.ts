@@ -176,9 +176,10 @@ export function ratesFigure(s: AppState): Figure {
   };
 }
 
-// ── currents onto E ─────────────────────────────────────────────────────────────────────
+// ── currents onto E and onto I ─────────────────────────────────────────────────────────────────
 
-export function currentsFigure(s: AppState): Figure {
+/** Excitatory, inhibitory and net recurrent input onto the E (or I) units within the trial. */
+function currentsOnto(s: AppState, pop: 'E' | 'I'): Figure {
   const live = s.live;
   const v = valuesOf(s);
   const w = live.within;
@@ -187,11 +188,13 @@ export function currentsFigure(s: AppState): Figure {
   let inhNeg: Float32Array = new Float32Array(0);
   let net: Float32Array = new Float32Array(0);
   if (w) {
-    inhNeg = new Float32Array(w.inh.length);
-    net = new Float32Array(w.inh.length);
-    for (let k = 0; k < w.inh.length; k++) {
-      inhNeg[k] = -w.inh[k];
-      net[k] = w.exc[k] - w.inh[k];
+    const ex = pop === 'E' ? w.exc : w.excI;
+    const ih = pop === 'E' ? w.inh : w.inhI;
+    inhNeg = new Float32Array(ih.length);
+    net = new Float32Array(ih.length);
+    for (let k = 0; k < ih.length; k++) {
+      inhNeg[k] = -ih[k];
+      net[k] = ex[k] - ih[k];
     }
   }
   const t = w ? thin(w.t) : [];
@@ -199,15 +202,15 @@ export function currentsFigure(s: AppState): Figure {
     {
       type: 'scatter',
       mode: 'lines',
-      name: 'excitatory (W_EE·E)',
+      name: pop === 'E' ? 'excitatory (W_EE·E)' : 'excitatory (W_IE·E)',
       x: t,
-      y: w ? thin(w.exc) : [],
+      y: w ? thin(pop === 'E' ? w.exc : w.excI) : [],
       line: { color: COLORS.E, width: 1.4 },
     },
     {
       type: 'scatter',
       mode: 'lines',
-      name: 'inhibitory (−W_EI·I)',
+      name: pop === 'E' ? 'inhibitory (−W_EI·I)' : 'inhibitory (−W_II·I)',
       x: t,
       y: thin(inhNeg),
       line: { color: COLORS.I, width: 1.4 },
@@ -215,13 +218,13 @@ export function currentsFigure(s: AppState): Figure {
     {
       type: 'scatter',
       mode: 'lines',
-      name: 'net',
+      name: 'net recurrent',
       x: t,
       y: thin(net),
       line: { color: COLORS.net, width: 1.6 },
     },
   ];
-  const th = Number(v.theta_E);
+  const th = Number(pop === 'E' ? v.theta_E : v.theta_I);
   const shapes = [
     ...win.shapes,
     {
@@ -244,7 +247,7 @@ export function currentsFigure(s: AppState): Figure {
       y: th,
       xanchor: 'right',
       yanchor: 'bottom',
-      text: `θ_E = ${fmt(th)}`,
+      text: `θ_${pop} = ${fmt(th)}`,
       showarrow: false,
       font: { size: 10, color: '#777' },
     } as Partial<Annotation>,
@@ -253,10 +256,10 @@ export function currentsFigure(s: AppState): Figure {
   return {
     data,
     layout: baseLayout(
-      `Inputs onto E${w ? ` · trial ${w.trial + 1}` : ''}${netsNote(live.shape)}`,
+      `Inputs onto ${pop}${w ? ` · trial ${w.trial + 1}` : ''}${netsNote(live.shape)}`,
       {
         xaxis: axis('time in trial (s)', { range: [0, Number(v.trial_ms) / 1000] }),
-        yaxis: axis('mean input onto E (rate units)'),
+        yaxis: axis(`mean input onto ${pop} (rate units)`),
         shapes,
         annotations,
       },
@@ -278,6 +281,9 @@ function hline(y: number, color: string): Partial<Shape> {
     line: { color, width: 1.2, dash: 'dash' },
   };
 }
+
+export const currentsFigure = (s: AppState): Figure => currentsOnto(s, 'E');
+export const currentsIFigure = (s: AppState): Figure => currentsOnto(s, 'I');
 
 export function setpointsFigure(s: AppState): Figure {
   const live = s.live;
@@ -935,6 +941,11 @@ export const FIGURES = {
     build: currentsFigure,
     watch: withinKey,
     label: 'Excitatory, inhibitory and net input onto E within the trial',
+  },
+  currentsI: {
+    build: currentsIFigure,
+    watch: withinKey,
+    label: 'Excitatory, inhibitory and net input onto I within the trial',
   },
   setpoints: {
     build: setpointsFigure,
