@@ -5,6 +5,7 @@
  * the reference: the WebGPU kernels must match them within the parity tolerance.
  *
  *  rateSteps        ↔ shaders/rate_steps_thread.wgsl, shaders/rate_steps_workgroup.wgsl
+ *  rateStepsPair    ↔ shaders/rate_steps_pair.wgsl (two-population fast path)
  *  trialEnd         ↔ shaders/trial_end.wgsl (window mean → running average → plasticity)
  *  applyRule        ↔ shaders/lib/rules.wgsl (eqs 6–8 and their multi-unit forms)
  *
@@ -361,7 +362,7 @@ export function inputSegments(p: TrialProtocol, from: number, to: number): Segme
 /**
  * Two-population fast path (nE = nI = 1, trial mode, no Poisson kicks): the same arithmetic
  * as rateSteps in the same order, with the state in locals and the inputs constant over
- * segments. Twin of the per-thread WGSL kernel; a test asserts it is bit-identical to the
+ * segments. Twin of shaders/rate_steps_pair.wgsl; a test asserts it is bit-identical to the
  * generic loop.
  */
 export function rateStepsPair(
