@@ -77,6 +77,7 @@ export const STREAM = {
   poissonKick: 2,
   initWeights: 3,
   multiStart: 4,
+  sampling: 5,
 } as const;
 
 const TWO_NEG_23 = Math.fround(1 / 8388608);
