@@ -119,6 +119,13 @@ async function cmdRun(argv: string[], io: CliIo): Promise<number> {
   const outDir = str(values.out);
   if (outDir !== undefined && outDir.trim() === '')
     throw new CliError('--out: empty directory name');
+  if (resolved.lab.id === 'assemblies') {
+    const { executeAsmRun, asmSummaryText } = await import('./runAsm');
+    const { summary, files } = await executeAsmRun(resolved, io, outDir);
+    for (const f of files) io.err(`wrote ${f}\n`);
+    io.out(values.json ? JSON.stringify(summary) + '\n' : asmSummaryText(summary));
+    return EXIT.ok;
+  }
   const { summary, files } = await executeRun(resolved, io, outDir);
   for (const f of files) io.err(`wrote ${f}\n`);
   io.out(values.json ? JSON.stringify(summary) + '\n' : summaryText(summary));

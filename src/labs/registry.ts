@@ -6,6 +6,8 @@
 import type { CrossError, ParamSpec, ParamValues } from '../model/params';
 import { ISN_PARAMS, crossCheck as isnCrossCheck } from './isn/params';
 import { ISN_PRESETS, type Preset } from './isn/presets';
+import { ASM_PARAMS, crossCheck as asmCrossCheck } from './assemblies/params';
+import { ASM_PRESETS } from './assemblies/presets';
 
 export interface LabInfo {
   id: string;
@@ -28,6 +30,16 @@ export const LABS: readonly LabInfo[] = [
     params: ISN_PARAMS,
     presets: ISN_PRESETS,
     crossCheck: isnCrossCheck,
+  },
+  {
+    id: 'assemblies',
+    title: 'E/I assemblies from PV input and output plasticity',
+    paper:
+      'Mackwood O, Naumann LB, Sprekeler H (2021). Learning excitatory-inhibitory neuronal assemblies in recurrent networks. eLife 10:e59715',
+    spec: 'shared/spec/assemblies-mackwood2021.md',
+    params: ASM_PARAMS,
+    presets: ASM_PRESETS,
+    crossCheck: asmCrossCheck,
   },
 ];
 

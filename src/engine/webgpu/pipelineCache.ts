@@ -73,9 +73,10 @@ export class PipelineCache {
   }
 
   /** WGSL compilation errors of every kernel module (empty when all compile). */
-  async compileErrors(): Promise<string[]> {
+  /** compile errors of the given kernels (default: all); each lab checks only its own */
+  async compileErrors(kernels?: readonly KernelName[]): Promise<string[]> {
     const out: string[] = [];
-    for (const kernel of Object.keys(this.sources) as KernelName[]) {
+    for (const kernel of kernels ?? (Object.keys(this.sources) as KernelName[])) {
       const info = await this.module(kernel).getCompilationInfo();
       for (const m of info.messages)
         if (m.type === 'error') out.push(`${kernel}.wgsl:${m.lineNum}:${m.linePos}: ${m.message}`);

@@ -14,7 +14,18 @@ export type KernelName =
   | 'rate_steps_workgroup'
   | 'trial_begin'
   | 'trial_end'
-  | 'rng_probe';
+  | 'rng_probe'
+  | 'asm_euler_step'
+  | 'asm_adjoint_step'
+  | 'asm_running'
+  | 'asm_batch_prep'
+  | 'asm_grad_prep'
+  | 'asm_gemm'
+  | 'asm_stats'
+  | 'asm_dots'
+  | 'asm_apply'
+  | 'asm_normalize_rows'
+  | 'asm_write_wct';
 
 /** Library snippets each kernel needs, in prepend order. */
 export const KERNEL_LIBS: Record<KernelName, readonly string[]> = {
@@ -24,6 +35,18 @@ export const KERNEL_LIBS: Record<KernelName, readonly string[]> = {
   trial_begin: ['common'],
   trial_end: ['common', 'rules'],
   rng_probe: ['common', 'philox'],
+  // assemblies lab (src/engine/webgpu/asm/asmEngine.ts)
+  asm_euler_step: ['asm_common', 'asm_tile', 'asm_rows'],
+  asm_adjoint_step: ['asm_common', 'asm_tile', 'asm_rows'],
+  asm_running: ['asm_common', 'asm_rows'],
+  asm_batch_prep: ['asm_common'],
+  asm_grad_prep: ['asm_common'],
+  asm_gemm: ['asm_common', 'asm_tile'],
+  asm_stats: ['asm_common'],
+  asm_dots: ['asm_common'],
+  asm_apply: ['asm_common'],
+  asm_normalize_rows: ['asm_common'],
+  asm_write_wct: ['asm_common'],
 };
 
 export const KERNELS = Object.keys(KERNEL_LIBS) as KernelName[];

@@ -123,7 +123,10 @@ export async function createWebGpuBackend(
   const backend = new WebGpuBackend(label, device, sources, limits, opts, gpu, adapter);
   let errors: string[];
   try {
-    errors = await backend.pipelines.compileErrors();
+    // the rate kernels only: the assemblies kernels are checked by their own engine
+    errors = await backend.pipelines.compileErrors(
+      (Object.keys(sources) as KernelName[]).filter((k) => !k.startsWith('asm_')),
+    );
   } catch (e) {
     backend.dispose();
     throw e;
