@@ -2,9 +2,17 @@
  * The page's runner, bound to the page's store: the simulation runs in a worker (simWorker.ts)
  * so the main thread only draws; where workers are unavailable (or the worker does not start)
  * it runs on the page, in slices between the plot frames (runner.ts).
+ *
+ * Each lab has its runner: the ISN lab the one above, the assemblies lab its own worker
+ * (asmClient.ts → asmWorker.ts), started the first time that lab is shown. `runner` sends the
+ * run controls to the runner of the lab being shown.
  */
 import { acquireBackend } from '../engine/acquire';
+import { asmStore } from '../state/asmStore';
+import { ASM_LAB_ID } from '../state/asmViews';
 import { appStore } from '../state/store';
+import { acquireAsmBackend } from './asmBackend';
+import { createAsmClient, inPageAsmPort, type AsmClient, type AsmPortLike } from './asmClient';
 import { createRunner, type Runner } from './runner';
 import { createWorkerRunner } from './workerRunner';
 
@@ -26,4 +34,46 @@ function pageRunner(): Runner {
   return createWorkerRunner(appStore, worker, { fallback: inPage });
 }
 
-export const runner = pageRunner();
+/** The assemblies lab's runner (its worker starts when the lab is first shown). */
+export const asmRunner: AsmClient = createAsmClient(appStore, asmStore, {
+  connect: () =>
+    typeof Worker === 'undefined'
+      ? null
+      : (new Worker(new URL('./asmWorker.ts', import.meta.url), {
+          type: 'module',
+          name: 'eilab-assemblies',
+        }) as unknown as AsmPortLike),
+  inPage: () => inPageAsmPort(acquireAsmBackend),
+});
+
+const isnRunner = pageRunner();
+
+const asmShown = () => appStore.getState().labId === ASM_LAB_ID;
+
+/** Whether the run of the lab being shown is running. */
+export function isRunning(): boolean {
+  return asmShown()
+    ? asmStore.getState().progress.status === 'running'
+    : appStore.getState().status === 'running';
+}
+
+export const runner: Runner = {
+  async init() {
+    await Promise.all([isnRunner.init(), asmRunner.init()]);
+  },
+  start: () => (asmShown() ? asmRunner.start() : isnRunner.start()),
+  pause: () => (asmShown() ? asmRunner.pause() : isnRunner.pause()),
+  step: () => (asmShown() ? asmRunner.step() : isnRunner.step()),
+  reset: () => (asmShown() ? asmRunner.reset() : isnRunner.reset()),
+  async setBackendPref(pref) {
+    await Promise.all([isnRunner.setBackendPref(pref), asmRunner.setBackendPref(pref)]);
+  },
+  exportFile: (kind) => isnRunner.exportFile(kind),
+  get idle() {
+    return asmShown() ? asmRunner.idle : isnRunner.idle;
+  },
+  dispose() {
+    isnRunner.dispose();
+    asmRunner.dispose();
+  },
+};

@@ -31,14 +31,14 @@ export function applyShareState(
 ): string[] {
   const msgs = errors.slice();
   const st = store.getState();
+  const lab = labOf(state.lab);
   let view = st.view;
   if (state.view === null) view = DEFAULT_VIEW;
-  else if (isView(state.view)) view = state.view;
+  else if (isView(state.view, lab.id)) view = state.view;
   else {
     msgs.push(`view: unknown view "${clip(state.view)}"; ${DEFAULT_VIEW} shown`);
     view = DEFAULT_VIEW;
   }
-  const lab = labOf(state.lab);
   // The decoder has validated every field; the cross-field checks passed (it resets fields that
   // conflict). Check once more so the store never holds an invalid combination.
   let values = state.values;

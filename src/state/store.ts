@@ -24,10 +24,11 @@ import {
 import type { BackendPreference } from '../engine/acquire';
 import type { TwoPopWeights } from '../labs/isn/experiment';
 import { emptyLive, type LiveData } from './live';
+import { ASM_LAB_ID, ASM_VIEWS, type AsmViewId } from './asmViews';
 
 export const MAX_SEED = 2 ** 32 - 1;
 
-/** The plot views (tabs); the ids are part of share links. */
+/** The plot views (tabs) of the ISN lab; the ids are part of share links. */
 export const VIEWS = [
   { id: 'overview', label: 'Overview' },
   { id: 'trial', label: 'Within a trial' },
@@ -35,11 +36,20 @@ export const VIEWS = [
   { id: 'stability', label: 'Stability' },
   { id: 'units', label: 'Units' },
 ] as const;
-export type ViewId = (typeof VIEWS)[number]['id'];
+export type IsnViewId = (typeof VIEWS)[number]['id'];
+/** a view of any lab (each lab has its own list; see `viewsOf`) */
+export type ViewId = IsnViewId | AsmViewId;
+/** every lab's first view (a link without `view` opens it) */
 export const DEFAULT_VIEW: ViewId = 'overview';
 
-export function isView(v: string | null | undefined): v is ViewId {
-  return VIEWS.some((x) => x.id === v);
+/** The views of a lab, in tab order. */
+export function viewsOf(labId: string): readonly { id: ViewId; label: string }[] {
+  return labId === ASM_LAB_ID ? ASM_VIEWS : VIEWS;
+}
+
+/** Whether `v` is a view of the lab (the ISN lab when none is named). */
+export function isView(v: string | null | undefined, labId = 'isn'): v is ViewId {
+  return viewsOf(labId).some((x) => x.id === v);
 }
 
 // ── params slice ────────────────────────────────────────────────────────────────────────
@@ -212,6 +222,7 @@ function paramSlice(set: SetState, get: GetState, init: Partial<AppState>): Para
         drafts: {},
         fieldErrors: {},
         paramsRev: s.paramsRev + 1,
+        view: isView(s.view, l.id) ? s.view : DEFAULT_VIEW,
       }));
     },
 
@@ -317,7 +328,7 @@ function uiSlice(set: SetState, get: GetState): UiSlice {
     linkErrors: [],
     notices: [],
     setView(v) {
-      if (isView(v)) set({ view: v });
+      if (isView(v, get().labId)) set({ view: v });
     },
     setBackendPref(p) {
       if (p !== get().backendPref) set({ backendPref: p });

@@ -3,8 +3,7 @@
  * backend badge; centre, the results and the plot grid. Keyboard: Alt+R run/pause, Alt+S step.
  */
 import { useEffect } from 'react';
-import { runner } from '../app/instance';
-import { appStore } from '../state/store';
+import { isRunning, runner } from '../app/instance';
 import { Banners, Notices } from './Banners';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Header } from './Header';
@@ -20,7 +19,7 @@ export function App() {
       const k = e.key.toLowerCase();
       if (k === 'r') {
         e.preventDefault();
-        if (appStore.getState().status === 'running') runner.pause();
+        if (isRunning()) runner.pause();
         else void runner.start();
       } else if (k === 's') {
         e.preventDefault();

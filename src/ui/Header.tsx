@@ -9,6 +9,10 @@ const PAPER_LINKS: Record<string, { short: string; doi: string }> = {
     short: 'Soldado-Magraner, Seay, Laje & Buonomano (2022) PNAS 119:e2200621119',
     doi: '10.1073/pnas.2200621119',
   },
+  assemblies: {
+    short: 'Mackwood, Naumann & Sprekeler (2021) eLife 10:e59715',
+    doi: '10.7554/eLife.59715',
+  },
 };
 
 export function Header() {

@@ -2,14 +2,16 @@
  * The plot area: view tabs (part of the share link) and a grid of live plots per view.
  */
 import { useRef } from 'react';
-import { appStore, VIEWS, type ViewId } from '../state/store';
+import { appStore, viewsOf, type IsnViewId } from '../state/store';
+import { ASM_LAB_ID } from '../state/asmViews';
 import { useApp } from './hooks';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LivePlot } from './plots/LivePlot';
 import type { FigureId } from './plots/figures';
+import { AsmPlotGrid } from './asm/AsmPlotGrid';
 
-/** Plots of each view; `wide` spans both columns. */
-const LAYOUTS: Record<ViewId, { figure: FigureId; wide?: boolean }[]> = {
+/** Plots of each view of the ISN lab; `wide` spans both columns. */
+const LAYOUTS: Record<IsnViewId, { figure: FigureId; wide?: boolean }[]> = {
   overview: [
     { figure: 'rates' },
     { figure: 'setpoints' },
@@ -29,8 +31,11 @@ const LAYOUTS: Record<ViewId, { figure: FigureId; wide?: boolean }[]> = {
   units: [{ figure: 'units', wide: true }, { figure: 'setpoints' }, { figure: 'weights' }],
 };
 
-function Tabs() {
+/** The view tabs of the lab being shown. */
+export function Tabs() {
   const view = useApp((s) => s.view);
+  const labId = useApp((s) => s.labId);
+  const VIEWS = viewsOf(labId);
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   return (
     <div className="tabs" role="tablist" aria-label="Plot views">
@@ -71,8 +76,14 @@ function Tabs() {
 }
 
 export function PlotGrid() {
+  const labId = useApp((s) => s.labId);
+  if (labId === ASM_LAB_ID) return <AsmPlotGrid />;
+  return <IsnPlotGrid />;
+}
+
+function IsnPlotGrid() {
   const view = useApp((s) => s.view);
-  const cells = LAYOUTS[view];
+  const cells = LAYOUTS[view as IsnViewId] ?? LAYOUTS.overview;
   let rows = 0;
   let col = 0;
   for (const c of cells) {

@@ -8,6 +8,8 @@ import { runner } from '../app/instance';
 import type { ExportKind } from '../app/runner';
 import { useApp } from './hooks';
 import { Progress } from './Toolbar';
+import { AsmResults } from './asm/AsmResults';
+import { useIsAsm } from './asm/useRun';
 
 function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
@@ -142,6 +144,10 @@ function ExportMenu() {
 }
 
 export function Results() {
+  return useIsAsm() ? <AsmResults /> : <IsnResults />;
+}
+
+function IsnResults() {
   const n = useApp((s) => s.numbers);
   const multi = useApp((s) => s.live.shape?.multi ?? false);
   const wTitle = multi

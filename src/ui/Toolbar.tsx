@@ -8,10 +8,12 @@ import { runner } from '../app/instance';
 import { shareUrl } from '../state/link';
 import { appStore, MAX_SEED } from '../state/store';
 import { useApp } from './hooks';
+import { useBackendInfo, useIsAsm, useRunStatus } from './asm/useRun';
 
 function RunControls() {
-  const status = useApp((s) => s.status);
-  const ready = useApp((s) => s.backend.state !== 'detecting');
+  const status = useRunStatus();
+  const ready = useBackendInfo().state !== 'detecting';
+  const unit = useIsAsm() ? 'pass' : 'trial';
   const blocked = useApp((s) => Object.keys(s.drafts).length > 0 || s.seedError !== null);
   const running = status === 'running';
   const runLabel =
@@ -32,7 +34,7 @@ function RunControls() {
           onClick={() => runner.pause()}
           data-testid="pause"
           aria-keyshortcuts="Alt+R"
-          title="Pause after the current trial (Alt+R)"
+          title={`Pause after the current ${unit === 'pass' ? 'mini-batch' : 'trial'} (Alt+R)`}
         >
           <span aria-hidden="true" className="icon">
             ❚❚
@@ -45,7 +47,7 @@ function RunControls() {
           className="btn btn-primary"
           onClick={() => void runner.start()}
           disabled={!ready}
-          title={why ?? 'Run the trials (Alt+R)'}
+          title={why ?? `Run the ${unit === 'pass' ? 'passes' : 'trials'} (Alt+R)`}
           data-testid="run"
           aria-keyshortcuts="Alt+R"
         >
@@ -61,10 +63,10 @@ function RunControls() {
         onClick={() => void runner.step()}
         disabled={running || !ready}
         data-testid="step"
-        title="Run one trial, then pause (Alt+S)"
+        title={`Run one ${unit}, then pause (Alt+S)`}
         aria-keyshortcuts="Alt+S"
       >
-        Step trial
+        Step {unit}
       </button>
       <button
         type="button"
@@ -165,7 +167,7 @@ function BackendSwitch() {
 }
 
 function BackendBadge() {
-  const b = useApp((s) => s.backend);
+  const b = useBackendInfo();
   const text = b.state === 'detecting' ? 'Detecting…' : b.kind === 'webgpu' ? 'WebGPU' : 'CPU';
   const detail =
     b.state === 'detecting'

@@ -5,6 +5,7 @@
  */
 import type { ParamSpec, ParamValues } from '../model/params';
 import { paperAlpha } from '../labs/isn/params';
+import { SIZES } from '../labs/assemblies/params';
 
 export interface LabUi {
   /** parameter groups shown in the Knock-outs & perturbations panel (in this order) */
@@ -65,8 +66,33 @@ const ISN_UI: LabUi = {
   },
 };
 
+const ASM_UI: LabUi = {
+  controlGroups: [],
+  groupOrder: ['Network', 'Plasticity', 'Protocol', 'Stimuli', 'Model', 'Analysis'],
+  placeholder: (p, v) => {
+    const size = SIZES[v.size === 'classroom' ? 'classroom' : 'paper'];
+    const eAxis = v.e_axis == null ? size.eAxis : Number(v.e_axis);
+    const sAxis = v.s_axis == null ? size.sAxis : Number(v.s_axis);
+    switch (p.name) {
+      case 'eta':
+        return `auto (${v.rule === 'gradient' ? '1e-3, Adam' : '1e-5'})`;
+      case 'batch':
+        return `auto (${Math.min(sAxis ** 3, 216)})`;
+      case 'e_axis':
+        return `auto (${size.eAxis})`;
+      case 's_axis':
+        return `auto (${size.sAxis})`;
+      case 'n_pv':
+        return `auto (${Math.max(1, Math.floor(eAxis ** 3 / 8))})`;
+      case 'detect_rel':
+        return 'off (absolute θ)';
+    }
+    return undefined;
+  },
+};
+
 const GENERIC: LabUi = { controlGroups: [] };
 
 export function labUi(labId: string): LabUi {
-  return labId === 'isn' ? ISN_UI : GENERIC;
+  return labId === 'isn' ? ISN_UI : labId === 'assemblies' ? ASM_UI : GENERIC;
 }

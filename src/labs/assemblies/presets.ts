@@ -28,7 +28,7 @@ export const ASM_PRESETS: readonly Preset[] = [
       epochs: 30,
       batch: 27,
       eta: 2e-3,
-      perturb_cells: 64,
+      perturb_cells: 16,
     },
   },
   {
