@@ -14,7 +14,7 @@
 import type { BackendPreference } from '../engine/acquire';
 import { mannWhitneyU, pearson } from '../analysis/stats';
 import { CpuAsmEngine } from '../labs/assemblies/cpuEngine';
-import type { AsmEngine, PlasticState } from '../labs/assemblies/engine';
+import { initialPlasticState, type AsmEngine, type PlasticState } from '../labs/assemblies/engine';
 import { buildNetwork, type AsmNetwork } from '../labs/assemblies/network';
 import { asmConfig } from '../labs/assemblies/params';
 import {
@@ -41,7 +41,8 @@ import {
   selectivityCsv,
   synapsesCsv,
 } from '../labs/assemblies/summary';
-import { AsmTrainer } from '../labs/assemblies/trainer';
+import { AsmTrainer, type PassStats } from '../labs/assemblies/trainer';
+import { estimateCpuSeconds, formatDuration } from '../labs/assemblies/estimate';
 import type { ParamValues } from '../model/params';
 import type {
   AsmAnalysis,
@@ -98,6 +99,8 @@ interface RunState {
   selCost: number;
   lastPassAt: number;
   lastWeightsAt: number;
+  /** the plastic state at the last pass boundary (GPU runs), to recover from a lost device */
+  checkpoint: { state: PlasticState; pass: number; history: PassStats[] };
 }
 
 const f32 = (a: ArrayLike<number>) => Float32Array.from(a);
@@ -346,14 +349,55 @@ export class AsmSession {
   }
 
   private onDeviceLost(reason: string): void {
-    const hadRun = this.run !== null;
+    const r = this.run;
+    if (!r) {
+      this.notice('warning', `The GPU device was lost (${reason}).`);
+      this.reset();
+      this.dropBackend();
+      void this.acquire().catch(() => {});
+      return;
+    }
+    // Recover the run: the old loop ends silently (new generation), a new engine (WebGPU
+    // again, or the CPU) gets the state of the last pass boundary, and the interrupted pass
+    // is replayed (its stimulus order depends only on the seed and the pass).
+    const wasRunning = this.looping && !this.stopRequested;
+    this.gen++;
+    this.looping = false;
+    this.stopRequested = false;
+    this.runPromise = null;
+    const cp = r.checkpoint;
     this.notice(
       'warning',
-      `The GPU device was lost (${reason}).${hadRun ? ' The run was discarded; press Run to start it again.' : ''}`,
+      `The GPU device was lost (${reason}); recovering the run from pass ${cp.pass}…`,
     );
-    this.reset();
     this.dropBackend();
-    void this.acquire().catch(() => {});
+    // the lost device's pending work may never settle: do not wait for it
+    this.lock = Promise.resolve();
+    const myGen = this.gen;
+    void (async () => {
+      const b = await this.acquire();
+      const { e, label } = await this.engineFor(b, r.net);
+      await e.writeState(cp.state);
+      if (myGen !== this.gen) {
+        e.dispose();
+        return;
+      }
+      const trainer = new AsmTrainer(e, r.trainer.cfg);
+      trainer.restore(cp.pass, cp.history);
+      r.engine = e;
+      r.backendLabel = label;
+      r.trainer = trainer;
+      r.version++;
+      r.base = null;
+      if (r.after && !trainer.done) r.after = null;
+      this.run = r;
+      this.notice('info', `Recovered on ${label}: training continues from pass ${cp.pass}.`);
+      this.progress({ pass: cp.pass, frac: 0 });
+      if (wasRunning) void this.launch(Infinity);
+      else this.progress({ status: r.after ? 'done' : 'paused' });
+    })().catch((err: unknown) => {
+      if (myGen === this.gen) this.fail(err);
+    });
   }
 
   // ── the run ────────────────────────────────────────────────────────────────────────
@@ -399,8 +443,17 @@ export class AsmSession {
         selCost: 0,
         lastPassAt: this.now(),
         lastWeightsAt: -Infinity,
+        checkpoint: { state: initialPlasticState(net), pass: 0, history: [] },
       };
       this.run = run;
+      if (e.label === 'cpu') {
+        const est = estimateCpuSeconds(values);
+        if (est.total > 600)
+          this.notice(
+            'warning',
+            `On the CPU this run takes roughly ${formatDuration(est.total)} (measurements ${formatDuration(est.before)} before and after, training ${formatDuration(est.train)}). The classroom size runs in seconds; the paper size is for a WebGPU device.`,
+          );
+      }
       return run;
     })();
     this.runPromise = p;
@@ -499,6 +552,11 @@ export class AsmSession {
           r.lastPassAt = t;
           const speed = this.prog.speed === null ? inst : 0.7 * this.prog.speed + 0.3 * inst;
           this.emit({ type: 'pass', stats: ps });
+          if (this.backend?.kind === 'webgpu') {
+            const state = await this.withEngine(() => r.engine.readState());
+            if (myGen !== this.gen) return;
+            r.checkpoint = { state, pass: r.trainer.pass, history: r.trainer.history.slice() };
+          }
           this.lastProgressAt = t;
           this.progress({ pass: r.trainer.pass, frac: 0, speed });
           await this.afterPass(r, myGen);

@@ -10,6 +10,7 @@ import { buildNetwork, type AsmNetwork } from '../labs/assemblies/network';
 import { CpuAsmEngine } from '../labs/assemblies/cpuEngine';
 import type { AsmEngine } from '../labs/assemblies/engine';
 import { runAssemblies } from '../labs/assemblies/runner';
+import { estimateCpuSeconds, formatDuration } from '../labs/assemblies/estimate';
 import {
   asmSummary,
   historyCsv,
@@ -60,6 +61,13 @@ export async function executeAsmRun(
   io.err(
     `eilab: assemblies${r.preset ? ` (preset ${r.preset})` : ''}: ${net.nE} Pyr, ${net.nI} PV, ${net.nS} stimuli; plastic ${String(v.plastic)}, rule ${String(v.rule)}, schedule ${String(v.schedule)}, ${Number(v.epochs)} passes, seed ${r.seed}, ${engine.label}\n`,
   );
+  if (engine.label === 'cpu') {
+    const est = estimateCpuSeconds(v);
+    if (est.total > 600)
+      io.err(
+        `warning: on the CPU this run takes roughly ${formatDuration(est.total)} (measurements ${formatDuration(est.before)} before and after, training ${formatDuration(est.train)}); the classroom size (--preset classroom) runs in seconds, a GPU (--backend webgpu) is the place for the paper size${Number(v.perturb_cells) > 0 ? ', and --set perturb_cells=0 skips the perturbation experiment' : ''}\n`,
+      );
+  }
   const bars = {
     before: progressBar(io, 'measure (before)'),
     train: progressBar(io, 'passes'),

@@ -298,7 +298,10 @@ export function applyAsmEvent(
       store.setState({ backend: ev.backend });
       return;
     case 'pass':
-      store.setState((s) => ({ history: [...s.history, ev.stats] }));
+      // a pass replayed after a lost GPU device replaces its earlier record
+      store.setState((s) => ({
+        history: [...s.history.filter((p) => p.pass < ev.stats.pass), ev.stats],
+      }));
       return;
     case 'selectivity':
       store.setState((s) => ({

@@ -257,3 +257,50 @@ describe('assemblies runner (page ↔ worker messages)', () => {
     expect(asm.getState().analysis?.summary.epochs_run).toBe(1);
   });
 });
+
+describe('assemblies runner: a lost GPU device', () => {
+  it('recovers the run from the last pass boundary and ends exactly as an uninterrupted run', async () => {
+    // a "webgpu" backend whose engines are the CPU reference, so both runs are bit-exact
+    let lose: ((reason: string) => void) | null = null;
+    let made = 0;
+    const fakeGpu: AsmAcquireFn = async (_pref, opts) => {
+      made++;
+      lose = opts.onDeviceLost ?? null;
+      return { ...cpuAsmBackend(`fake GPU ${made}`, null), kind: 'webgpu' };
+    };
+    const run = async (acquire: AsmAcquireFn, loseAtPass: number | null) => {
+      const app = classroom(5);
+      expect(app.getState().editParam('perturb_cells', '0')).toBe(true);
+      const ch = new MessageChannel();
+      const stop = hostAsm(ch.port2 as unknown as SimPort, { acquire, restMs: 1 });
+      const asm = createAsmStore();
+      const client = createAsmClient(app, asm, {
+        connect: () => ch.port1 as unknown as AsmPortLike,
+      });
+      open.push(() => {
+        client.dispose();
+        stop();
+        ch.port1.close();
+        ch.port2.close();
+      });
+      await client.init();
+      void client.start();
+      if (loseAtPass !== null) {
+        await waitFor(() => asm.getState().history.length >= loseAtPass);
+        // mid-pass: let the next pass start, then lose the device
+        await new Promise((r) => setTimeout(r, 30));
+        lose!('test: device lost');
+      }
+      await waitFor(() => asm.getState().progress.status === 'done', 120_000);
+      return asm.getState();
+    };
+    const clean = await run(cpuAcquire, null);
+    const lost = await run(fakeGpu, 2);
+    expect(made).toBe(2); // a second backend was acquired after the loss
+    expect(lost.history.map((p) => p.pass)).toEqual([0, 1, 2, 3, 4]);
+    expect(lost.history.map((p) => p.loss)).toEqual(clean.history.map((p) => p.loss));
+    expect(lost.analysis?.summary.corr_output_rs).toBe(clean.analysis?.summary.corr_output_rs);
+    expect(lost.analysis?.summary.loss_final).toBe(clean.analysis?.summary.loss_final);
+    expect(lost.analysis?.summary.loss_final).not.toBeNull();
+  }, 240_000);
+});

@@ -150,6 +150,20 @@ export class AsmTrainer {
     return ps;
   }
 
+  /**
+   * Continue from the start of pass `pass` with the given history (after the engine's state
+   * was restored to a checkpoint taken at that pass boundary, e.g. after a lost GPU device).
+   * The pass order depends only on (seed, pass), so the replayed pass is the same.
+   */
+  restore(pass: number, history: readonly PassStats[]): void {
+    this.pass = pass;
+    this.pos = 0;
+    this.acc = this.emptyAcc();
+    this.history.length = 0;
+    this.history.push(...history);
+    this.order = passOrder(this.engine.net.cfg.sAxis, this.cfg.seed, pass);
+  }
+
   async runPass(): Promise<PassStats | null> {
     for (;;) {
       const r = await this.step();
