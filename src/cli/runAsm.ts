@@ -154,7 +154,7 @@ export function asmSummaryText(s: AsmRunOutput['summary']): string {
     `lab assemblies${s.preset ? `, preset ${s.preset}` : ''}: ${s.n_E} Pyr, ${s.n_I} PV, ${s.n_stimuli} stimuli; plastic ${s.plastic}, rule ${s.rule}, schedule ${s.schedule}, ${s.epochs_run} passes, seed ${s.seed}, backend ${s.backend}`,
   );
   L.push(
-    `loss ${fmt(s.loss_initial)} → ${fmt(s.loss_final)}; converged ${fmt(s.converged_fraction)} of the stimuli`,
+    `loss ${fmt(s.loss_initial)} → ${fmt(s.loss_final)}; ${s.converged_fraction === null ? 'n/a' : fmt(100 * s.converged_fraction)}% of the stimuli converged`,
   );
   L.push(
     `Pearson r: output–RS ${fmt(s.corr_output_rs)} (${s.n_output_synapses} synapses), input–RS ${fmt(s.corr_input_rs)} (${s.n_input_synapses}), input–output ${fmt(s.corr_input_output)} (${s.n_reciprocal_pairs} pairs)`,

@@ -116,7 +116,7 @@ export const ASM_PARAMS: readonly ParamSpec[] = [
     1,
     null,
     'Plasticity',
-    'Learning rate of both plastic pathways (auto: 1e-5 for the local rules, 1e-3 for the gradient rules with Adam)',
+    'Learning rate of both plastic pathways (auto: 1e-5 for the local rules, 1e-3 for the gradient rules with Adam; classroom size 2e-3 and 0.05, an EI Lab choice for ~30 passes)',
     TABLE,
     { nullable: true },
   ),
@@ -459,6 +459,8 @@ export function asmConfig(v: ParamValues): AsmConfig {
 /** η for the values: the explicit one, or the paper's for the rule (Table 1). */
 export function learningRate(v: ParamValues): number {
   if (v.eta != null) return Number(v.eta);
+  // the classroom size trains in ~30 passes of 8 updates instead of 500 passes of 1728
+  if (v.size === 'classroom') return v.rule === 'gradient' ? 0.05 : 2e-3;
   return v.rule === 'gradient' ? 1e-3 : 1e-5;
 }
 
