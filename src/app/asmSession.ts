@@ -360,7 +360,8 @@ export class AsmSession {
     // Recover the run: the old loop ends silently (new generation), a new engine (WebGPU
     // again, or the CPU) gets the state of the last pass boundary, and the interrupted pass
     // is replayed (its stimulus order depends only on the seed and the pass).
-    const wasRunning = this.looping && !this.stopRequested;
+    // the loss may surface first as a failed readback of the running loop (status 'error')
+    const wasRunning = (this.looping && !this.stopRequested) || this.prog.status === 'error';
     this.gen++;
     this.looping = false;
     this.stopRequested = false;
@@ -392,7 +393,7 @@ export class AsmSession {
       if (r.after && !trainer.done) r.after = null;
       this.run = r;
       this.notice('info', `Recovered on ${label}: training continues from pass ${cp.pass}.`);
-      this.progress({ pass: cp.pass, frac: 0 });
+      this.progress({ pass: cp.pass, frac: 0, runError: null });
       if (wasRunning) void this.launch(Infinity);
       else this.progress({ status: r.after ? 'done' : 'paused' });
     })().catch((err: unknown) => {

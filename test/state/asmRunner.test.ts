@@ -299,6 +299,34 @@ describe('assemblies runner: a lost GPU device', () => {
     expect(made).toBe(2); // a second backend was acquired after the loss
     expect(lost.history.map((p) => p.pass)).toEqual([0, 1, 2, 3, 4]);
     expect(lost.history.map((p) => p.loss)).toEqual(clean.history.map((p) => p.loss));
+    // the loss surfacing first as a failed batch (a rejected readback), then device.lost
+    let broken = false;
+    const failingGpu: AsmAcquireFn = async (_pref, opts) => {
+      made++;
+      lose = (reason) => {
+        broken = true;
+        setTimeout(() => opts.onDeviceLost?.(reason), 20);
+      };
+      const base = cpuAsmBackend(`fake GPU ${made}`, null);
+      return {
+        ...base,
+        kind: 'webgpu',
+        createEngine: async (net) => {
+          const e = await base.createEngine(net);
+          const train = e.trainBatch.bind(e);
+          e.trainBatch = (stim, upd) =>
+            broken ? Promise.reject(new Error('mapAsync: device lost')) : train(stim, upd);
+          return e;
+        },
+      };
+    };
+    const lost2 = await run(async (pref, opts) => {
+      const b = await failingGpu(pref, opts);
+      if (made > 3) broken = false; // the re-acquired device works
+      return b;
+    }, 2);
+    expect(lost2.progress.runError).toBeNull();
+    expect(lost2.history.map((p) => p.loss)).toEqual(clean.history.map((p) => p.loss));
     expect(lost.analysis?.summary.corr_output_rs).toBe(clean.analysis?.summary.corr_output_rs);
     expect(lost.analysis?.summary.loss_final).toBe(clean.analysis?.summary.loss_final);
     expect(lost.analysis?.summary.loss_final).not.toBeNull();
