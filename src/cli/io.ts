@@ -67,3 +67,30 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/**
+ * Write the run's files into outDir (created when missing); returns their paths. A file that
+ * cannot be written is a CliError (exit 1) naming the directory.
+ */
+export async function writeOutFiles(
+  outDir: string,
+  files: readonly (readonly [name: string, text: string])[],
+): Promise<string[]> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const written: string[] = [];
+  try {
+    await mkdir(outDir, { recursive: true });
+    for (const [name, text] of files) {
+      const path = join(outDir, name);
+      await writeFile(path, text);
+      written.push(path);
+    }
+  } catch (e) {
+    throw new CliError(
+      `--out ${outDir}: ${e instanceof Error ? e.message : String(e)}`,
+      EXIT.failure,
+    );
+  }
+  return written;
+}

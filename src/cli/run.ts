@@ -2,8 +2,6 @@
  * `eilab run <lab> …`: resolves the parameters (defaults → --url → --preset → --set), runs the
  * experiment on the chosen backend and writes the summary and CSV files.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { checkValue, clip, defaults, parseText, type ParamValues } from '../model/params';
 import { LABS, findLab, type LabInfo } from '../labs/registry';
 import { decodeShareState, encodeShareState, MAX_SEED } from '../state/url';
@@ -12,7 +10,7 @@ import { BackendLimitError } from '../engine/backend';
 import { acquireBackend } from '../engine/acquire';
 import { runIsn, SimulationBlowUp } from '../labs/isn/runner';
 import { historyCsv, isnSummary, monitorCsv, unitsCsv, type IsnSummary } from '../labs/isn/summary';
-import { CliError, EXIT, type CliIo } from './io';
+import { CliError, EXIT, writeOutFiles, type CliIo } from './io';
 import { progressBar } from './progress';
 
 export type CliBackend = 'cpu' | 'webgpu' | 'auto';
@@ -266,26 +264,15 @@ export async function executeRun(r: ResolvedRun, io: CliIo, outDir?: string): Pr
     preset: r.preset,
     link: `#${link}`,
   };
-  const files: string[] = [];
-  if (outDir !== undefined) {
-    try {
-      await mkdir(outDir, { recursive: true });
-      const write = async (name: string, text: string) => {
-        const path = join(outDir, name);
-        await writeFile(path, text);
-        files.push(path);
-      };
-      await write('summary.json', JSON.stringify(summary, null, 2) + '\n');
-      await write('history.csv', historyCsv(result));
-      await write('monitor.csv', monitorCsv(result));
-      if (v.model === 'multi-unit') await write('units.csv', unitsCsv(result));
-    } catch (e) {
-      throw new CliError(
-        `--out ${outDir}: ${e instanceof Error ? e.message : String(e)}`,
-        EXIT.failure,
-      );
-    }
-  }
+  const files =
+    outDir === undefined
+      ? []
+      : await writeOutFiles(outDir, [
+          ['summary.json', JSON.stringify(summary, null, 2) + '\n'],
+          ['history.csv', historyCsv(result)],
+          ['monitor.csv', monitorCsv(result)],
+          ...(v.model === 'multi-unit' ? [['units.csv', unitsCsv(result)] as const] : []),
+        ]);
   return { summary, files };
 }
 

@@ -2,8 +2,6 @@
  * `eilab run assemblies …`: builds the network from the seed, acquires a CPU or WebGPU
  * engine, runs the experiment (measure → train → measure) and writes the summary and CSVs.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { BackendLimitError } from '../engine/backend';
 import { asmConfig } from '../labs/assemblies/params';
 import { buildNetwork, type AsmNetwork } from '../labs/assemblies/network';
@@ -20,7 +18,7 @@ import {
   type AsmSummary,
 } from '../labs/assemblies/summary';
 import { encodeShareState } from '../state/url';
-import { CliError, EXIT, type CliIo } from './io';
+import { CliError, EXIT, writeOutFiles, type CliIo } from './io';
 import { progressBar } from './progress';
 import type { CliBackend, ResolvedRun } from './run';
 
@@ -121,27 +119,18 @@ export async function executeAsmRun(
     preset: r.preset,
     link: `#${link}`,
   };
-  const files: string[] = [];
-  if (outDir !== undefined) {
-    try {
-      await mkdir(outDir, { recursive: true });
-      const write = async (name: string, text: string) => {
-        const path = join(outDir, name);
-        await writeFile(path, text);
-        files.push(path);
-      };
-      await write('summary.json', JSON.stringify(summary, null, 2) + '\n');
-      await write('history.csv', historyCsv(result));
-      await write('synapses.csv', synapsesCsv(result));
-      await write('selectivity.csv', selectivityCsv(result));
-      if (result.after.perturbation) await write('perturbation.csv', perturbationCsv(result));
-    } catch (e) {
-      throw new CliError(
-        `--out ${outDir}: ${e instanceof Error ? e.message : String(e)}`,
-        EXIT.failure,
-      );
-    }
-  }
+  const files =
+    outDir === undefined
+      ? []
+      : await writeOutFiles(outDir, [
+          ['summary.json', JSON.stringify(summary, null, 2) + '\n'],
+          ['history.csv', historyCsv(result)],
+          ['synapses.csv', synapsesCsv(result)],
+          ['selectivity.csv', selectivityCsv(result)],
+          ...(result.after.perturbation
+            ? [['perturbation.csv', perturbationCsv(result)] as const]
+            : []),
+        ]);
   return { summary, files };
 }
 

@@ -10,6 +10,7 @@ import { useApp } from './hooks';
 import { Progress } from './Toolbar';
 import { AsmResults } from './asm/AsmResults';
 import { useIsAsm } from './asm/useRun';
+import { download } from './download';
 
 function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
@@ -40,18 +41,6 @@ function Num({ id, label, value, unit, title }: NumProps) {
       </span>
     </div>
   );
-}
-
-function download(name: string, mime: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
 const EXPORTS: { kind: ExportKind; label: string; title: string }[] = [

@@ -10,7 +10,7 @@ import { asmStore, type AsmState } from '../../state/asmStore';
 import { appStore } from '../../state/store';
 import { countPoints, loadPlotly, plotConfig, type Data, type PlotlyApi } from '../plots/plotly';
 import { cancelDraw, requestDraw } from '../plots/scheduler';
-import { download } from './download';
+import { download } from '../download';
 import { ASM_FIGURES, plain, type AsmFigure, type AsmFigureId } from './figures';
 
 export interface PlotPoint {

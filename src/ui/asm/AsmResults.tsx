@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { asmRunner } from '../../app/instance';
 import type { AsmExportKind } from '../../app/asmProtocol';
 import { useAsm } from './hooks';
-import { download } from './download';
+import { download } from '../download';
 import { fmt, median } from './figures';
 
 const STAGES: Record<string, string> = {

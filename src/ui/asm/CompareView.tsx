@@ -11,7 +11,7 @@ import { appStore } from '../../state/store';
 import { useAsm } from './hooks';
 import { Slot } from './AsmPlotGrid';
 import { ask } from './actions';
-import { download } from './download';
+import { download } from '../download';
 import { fmt, plain, toCsv } from './figures';
 
 const HIDDEN = new Set(['lab', 'wall_s']);
