@@ -36,7 +36,7 @@ const num = (
   ...extra,
 });
 
-export const ASM_PARAMS: readonly ParamSpec[] = [
+const TABLE_ROWS: readonly ParamSpec[] = [
   {
     name: 'size',
     label: 'Network size',
@@ -418,6 +418,13 @@ export const ASM_PARAMS: readonly ParamSpec[] = [
     { advanced: true },
   ),
 ];
+
+const GROUPS = ['Network', 'Plasticity', 'Protocol', 'Stimuli', 'Model', 'Analysis'];
+
+/** The table, each group's parameters together (the CLI listing and the form follow it). */
+export const ASM_PARAMS: readonly ParamSpec[] = [...TABLE_ROWS].sort(
+  (a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group),
+);
 
 export const SIZES = {
   paper: { eAxis: 8, sAxis: 12 },
