@@ -5,7 +5,7 @@
  */
 import type { ParamSpec, ParamValues } from '../model/params';
 import { paperAlpha } from '../labs/isn/params';
-import { SIZES } from '../labs/assemblies/params';
+import { learningRate, SIZES } from '../labs/assemblies/params';
 
 export interface LabUi {
   /** parameter groups shown in the Knock-outs & perturbations panel (in this order) */
@@ -70,12 +70,12 @@ const ASM_UI: LabUi = {
   controlGroups: [],
   groupOrder: ['Network', 'Plasticity', 'Protocol', 'Stimuli', 'Model', 'Analysis'],
   placeholder: (p, v) => {
-    const size = SIZES[v.size === 'classroom' ? 'classroom' : 'paper'];
+    const size = SIZES[v.size === 'classroom' || v.size === 'medium' ? v.size : 'paper'];
     const eAxis = v.e_axis == null ? size.eAxis : Number(v.e_axis);
     const sAxis = v.s_axis == null ? size.sAxis : Number(v.s_axis);
     switch (p.name) {
       case 'eta':
-        return `auto (${v.rule === 'gradient' ? '1e-3, Adam' : '1e-5'})`;
+        return `auto (${learningRate({ ...v, eta: null })}${v.rule === 'gradient' ? ', Adam' : ''})`;
       case 'batch':
         return `auto (${Math.min(sAxis ** 3, 216)})`;
       case 'e_axis':

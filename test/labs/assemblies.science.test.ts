@@ -76,7 +76,7 @@ describe('E/I assemblies (classroom size, CPU)', () => {
   // cells, 0.052 → 0.015 with 125 Pyr cells: it falls with size, scratch runs recorded in the
   // issue note), because each Pyr cell's E→E weight (row sum 2) is spread over 8× fewer
   // partners than in the paper. What this size does reproduce is asserted here; the sign
-  // flip awaits a paper-size run on a GPU.
+  // flip is asserted on the medium size (216 Pyr, 27 PV) in assemblies.fig4.test.ts.
   it('perturbation: learning lowers the influence on similarly tuned cells (Fig 4d) and output weight predicts it (Fig 4e)', () => {
     expect(both.perturb_slope_before!).toBeGreaterThan(0);
     expect(both.perturb_slope_after!).toBeLessThan(0.6 * both.perturb_slope_before!);
