@@ -122,7 +122,7 @@ describe('eilab run assemblies', () => {
   it('refuses bad input with exit 2 and a clear message', async () => {
     const r1 = await cli('run', 'assemblies', '--set', 'size=huge');
     expect(r1.code).toBe(EXIT.usage);
-    expect(r1.stderr).toMatch(/size must be one of paper, classroom/);
+    expect(r1.stderr).toMatch(/size must be one of paper, medium, classroom/);
     const r2 = await cli('run', 'assemblies', '--set', 'schedule=slow');
     expect(r2.code).toBe(EXIT.usage);
     const r3 = await cli('run', 'assemblies', '--set', 'e_axis=12', '--set', 'n_pv=7000');
