@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { CliError, EXIT, processIo, type CliIo } from './io';
 import { listJson, listText } from './list';
 import { executeRun, resolveRun, summaryText } from './run';
+import { LAB_RUNNERS } from './labRunners';
 
 export const MAIN_HELP = `eilab: EI Lab from the command line (excitatory–inhibitory rate networks and their plasticity)
 
@@ -119,11 +120,12 @@ async function cmdRun(argv: string[], io: CliIo): Promise<number> {
   const outDir = str(values.out);
   if (outDir !== undefined && outDir.trim() === '')
     throw new CliError('--out: empty directory name');
-  if (resolved.lab.id === 'assemblies') {
-    const { executeAsmRun, asmSummaryText } = await import('./runAsm');
-    const { summary, files } = await executeAsmRun(resolved, io, outDir);
+  const labRunner = LAB_RUNNERS[resolved.lab.id];
+  if (labRunner) {
+    const runner = await labRunner();
+    const { summary, files } = await runner.execute(resolved, io, outDir);
     for (const f of files) io.err(`wrote ${f}\n`);
-    io.out(values.json ? JSON.stringify(summary) + '\n' : asmSummaryText(summary));
+    io.out(values.json ? JSON.stringify(summary) + '\n' : runner.text(summary));
     return EXIT.ok;
   }
   const { summary, files } = await executeRun(resolved, io, outDir);

@@ -78,6 +78,11 @@ export const STREAM = {
   initWeights: 3,
   multiStart: 4,
   sampling: 5,
+  // spiking engine (src/model/spiking/build.ts, src/engine/spiking)
+  spikeConn: 16,
+  spikeWeights: 17,
+  spikeInit: 18,
+  spikePoisson: 19,
 } as const;
 
 const TWO_NEG_23 = Math.fround(1 / 8388608);
