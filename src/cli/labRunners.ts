@@ -26,4 +26,7 @@ export const LAB_RUNNERS: Record<string, () => Promise<LabRunner>> = {
       text: (s) => m.asmSummaryText(s as Parameters<typeof m.asmSummaryText>[0]),
     };
   },
+  cotuning: async () => (await import('./runCotuning')).cotuningRunner,
+  coba: async () => (await import('./runCoba')).cobaRunner,
+  stp: async () => (await import('./runStp')).stpRunner,
 };

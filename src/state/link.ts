@@ -5,6 +5,7 @@
  * with each bad field named in a banner and given its default.
  */
 import { decodeShareState, encodeShareState, type ShareState } from './url';
+import { APP_LABS, findLab } from '../labs/registry';
 import { DEFAULT_VIEW, isView, labOf, presetValues, type AppState, type AppStore } from './store';
 import { clip } from '../model/params';
 
@@ -65,6 +66,14 @@ export function applyShareState(
 
 export function loadHash(store: AppStore, hash: string): string[] {
   const { state, errors } = decodeShareState(hash);
+  const lab = findLab(state.lab);
+  if (lab && !lab.app) {
+    // A link to a lab that runs from the command line only (the spiking labs in this version).
+    const fallback = decodeShareState(`#v=1&lab=${APP_LABS[0].id}`);
+    return applyShareState(store, fallback.state, [
+      `lab: "${lab.id}" runs from the command line in this version (eilab run ${lab.id} --url '<this link>'); ${APP_LABS[0].id} loaded`,
+    ]);
+  }
   return applyShareState(store, state, errors);
 }
 

@@ -214,7 +214,7 @@ function paramSlice(set: SetState, get: GetState, init: Partial<AppState>): Para
 
     selectLab(id) {
       const l = findLab(id);
-      if (!l || l.id === get().labId) return;
+      if (!l || !l.app || l.id === get().labId) return;
       set((s) => ({
         labId: l.id,
         presetId: null,

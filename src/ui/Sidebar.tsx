@@ -4,7 +4,7 @@
  * "Knock-outs & perturbations" panel.
  */
 import { useMemo } from 'react';
-import { LABS } from '../labs/registry';
+import { APP_LABS } from '../labs/registry';
 import type { ParamSpec } from '../model/params';
 import { appStore, changedFromPreset, labOf } from '../state/store';
 import { useApp } from './hooks';
@@ -23,10 +23,10 @@ function LabPicker() {
         className="lab-select"
         value={labId}
         onChange={(e) => appStore.getState().selectLab(e.target.value)}
-        disabled={LABS.length < 2}
-        title={LABS.length < 2 ? 'More labs (one per paper) plug in here' : undefined}
+        disabled={APP_LABS.length < 2}
+        title={APP_LABS.length < 2 ? 'More labs (one per paper) plug in here' : undefined}
       >
-        {LABS.map((l) => (
+        {APP_LABS.map((l) => (
           <option key={l.id} value={l.id}>
             {l.title}
           </option>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeShareState } from '../../src/state/url';
-import { hashOf, shareUrl, startLinkSync, type LinkWindow } from '../../src/state/link';
+import { hashOf, loadHash, shareUrl, startLinkSync, type LinkWindow } from '../../src/state/link';
 import { createAppStore } from '../../src/state/store';
 
 /** A window stand-in: location, history.replaceState, hashchange and timers run by hand. */
@@ -109,5 +109,20 @@ describe('share-link sync', () => {
     store.getState().setSeed('5');
     win.flush();
     expect(decodeShareState(win.location.hash).state.seed).toBe(3);
+  });
+});
+
+describe('links to labs that run from the command line', () => {
+  it('load the first app lab and say how to run the linked lab', () => {
+    const store = createAppStore();
+    store.getState().selectLab('assemblies');
+    const msgs = loadHash(store, '#v=1&lab=cotuning&noise=0.2');
+    expect(store.getState().labId).toBe('isn');
+    expect(msgs.join(' ')).toMatch(/"cotuning" runs from the command line.*eilab run cotuning/);
+  });
+  it('cannot be picked in the app', () => {
+    const store = createAppStore();
+    store.getState().selectLab('coba');
+    expect(store.getState().labId).toBe('isn');
   });
 });

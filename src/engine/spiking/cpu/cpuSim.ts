@@ -24,6 +24,8 @@ export interface ProjectionState {
   U: Float32Array | null;
   u: Float32Array | null;
   R: Float32Array | null;
+  /** STP efficacy u·R of each synapse's last release */
+  mu: Float32Array | null;
   /** last spike step of each pre entity (STP relaxation) */
   stpLast: Int32Array | null;
   /** plasticity traces: 2 per pre / post entity, value at step preLast / postLast */
@@ -132,6 +134,7 @@ export class CpuSpikingSim {
         U: stp ? new Float32Array(p.nSyn).fill(stp.U) : null,
         u: stp ? new Float32Array(p.nSyn).fill(stp.U) : null,
         R: stp ? new Float32Array(p.nSyn).fill(1) : null,
+        mu: stp ? new Float32Array(p.nSyn) : null,
         stpLast: stp ? new Int32Array(p.nPre).fill(NEVER) : null,
         preTrace: taus ? new Float32Array(p.nPre * 2) : null,
         preLast: taus ? new Int32Array(p.nPre) : null,
@@ -151,6 +154,28 @@ export class CpuSpikingSim {
       const r = typeof rateHz === 'number' ? rateHz : rateHz[j - from];
       this.prob[s.poissonStart + j] = f((r * this.net.dt) / 1000);
     }
+  }
+
+  setIext(neuron: number, pA: number): void {
+    this.Iext[neuron] = pA;
+  }
+
+  /** Silence a neuron (V frozen, no spikes) or release it (from V_reset). */
+  setSilenced(neuron: number, on: boolean): void {
+    this.silenced[neuron] = on ? 1 : 0;
+    if (on) this.v[neuron] = this.net.populations[this.net.popOf[neuron]].params.Vreset;
+  }
+
+  setProjectionEnabled(p: number, on: boolean): void {
+    this.proj[p].enabled = on;
+  }
+
+  setPlastic(p: number, on: boolean): void {
+    this.proj[p].plastic = on && !!this.net.projections[p].spec.plasticity;
+  }
+
+  readWeights(p: number): Float32Array {
+    return this.proj[p].w.slice();
   }
 
   /** Run n steps, recording into `rec` if given. Throws BlowUpError on a non-finite state. */
@@ -300,12 +325,13 @@ export class CpuSpikingSim {
       for (let s = s0; s < s1; s++) {
         const i = cp.col[s];
         let mu = 1;
-        if (stp && st.u && st.R && st.U) {
+        if (stp && st.u && st.R && st.U && st.mu) {
           const U = st.U[s];
           let u = f(U + f(f(st.u[s] - U) * du));
           const R0 = f(1 + f(f(st.R[s] - 1) * dR));
           u = f(u + f(f(1 - u) * stp.F));
           mu = f(u * R0);
+          st.mu[s] = mu;
           st.u[s] = u;
           st.R[s] = f(R0 - mu);
         }

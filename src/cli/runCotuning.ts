@@ -1,0 +1,109 @@
+/**
+ * `eilab run cotuning …`: builds the co-tuning network from the seed, runs learning,
+ * measurements and the tuning test on the chosen backend, prints the summary and, with --out,
+ * writes summary.json, history.csv (D, B over time), weights.csv, raster.csv, currents.csv
+ * and tuning.csv.
+ */
+import { cotuningConfig, cotuningProtocol } from '../labs/cotuning/params';
+import { runCotuning } from '../labs/cotuning/runner';
+import {
+  cotuningSummary,
+  currentsCsv,
+  historyCsv,
+  rasterCsv,
+  tuningCsv,
+  weightsCsv,
+  type CotuningSummary,
+} from '../labs/cotuning/summary';
+import { encodeShareState } from '../state/url';
+import { CliError, EXIT, writeOutFiles, type CliIo } from './io';
+import type { LabRunner } from './labRunners';
+import { progressBar } from './progress';
+import type { ResolvedRun } from './run';
+import { spikingSimFactory } from './spiking';
+import { BlowUpError } from '../engine/spiking/cpu/cpuSim';
+
+type Output = CotuningSummary & { preset: string | null; link: string };
+
+async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
+  const v = r.values;
+  const cfg = cotuningConfig(v);
+  const protocol = cotuningProtocol(v);
+  const { factory, label } = await spikingSimFactory(r.backend, io);
+  io.err(
+    `eilab: cotuning${r.preset ? ` (preset ${r.preset})` : ''}: ${cfg.N} neurons in ${cfg.M} groups, noise ${cfg.noise}, ${cfg.recurrent ? `recurrent W ${cfg.W}, p ${cfg.p}, R ${cfg.R.EE}/${cfg.R.EI}/${cfg.R.IE}/${cfg.R.II}` : 'feedforward'}; learning ${protocol.learnTime} s, window ${protocol.duration} s, seed ${r.seed}, ${label}\n`,
+  );
+  const bars = { learn: progressBar(io, 'simulate'), tuning: progressBar(io, 'tuning test') };
+  const t0 = performance.now();
+  let result;
+  try {
+    result = await runCotuning(cfg, protocol, r.seed, factory, {
+      onProgress: (stage, done, total) => {
+        if (stage === 'tuning') bars.learn.finish();
+        bars[stage].update(done, total);
+      },
+    });
+  } catch (e) {
+    if (e instanceof BlowUpError) throw new CliError(e.message, EXIT.blowUp);
+    throw e;
+  } finally {
+    bars.learn.finish();
+    bars.tuning.finish();
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const link = encodeShareState({
+    lab: r.lab.id,
+    preset: r.preset,
+    seed: r.seed,
+    values: v,
+    view: null,
+    backend: r.backendExplicit ? r.backend : 'auto',
+  });
+  const summary: Output = {
+    ...cotuningSummary(result, v, { backend: label, wall_s: wall }),
+    preset: r.preset,
+    link: `#${link}`,
+  };
+  const files =
+    outDir === undefined
+      ? []
+      : await writeOutFiles(outDir, [
+          ['summary.json', JSON.stringify(summary, null, 2) + '\n'],
+          ['history.csv', historyCsv(result)],
+          ['weights.csv', weightsCsv(result)],
+          ['raster.csv', rasterCsv(result)],
+          ['currents.csv', currentsCsv(result)],
+          ['tuning.csv', tuningCsv(result)],
+        ]);
+  return { summary, files };
+}
+
+const fmt = (x: number | null | undefined, d = 3) =>
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : String(Number(x.toPrecision(d)));
+
+function text(s: Output): string {
+  const L: string[] = [];
+  L.push(
+    `lab cotuning${s.preset ? `, preset ${s.preset}` : ''}: ${fmt(s.simulated_s)} s simulated in ${fmt(s.wall_s)} s (backend ${s.backend}), seed ${s.seed}`,
+  );
+  L.push(
+    `diversity D ${fmt(s.D)} (eq 1; ${fmt(s.D_code)} as the authors' code computes it), balance B ${fmt(s.B)}; read-out rate ${fmt(s.rate_readout)} Hz`,
+  );
+  L.push(`rates: E ${fmt(s.rate_E)} Hz, I ${fmt(s.rate_I)} Hz; CV of ISI (E) ${fmt(s.cv_isi_E)}`);
+  L.push(
+    `correlations: C_in(EI) ${fmt(s.C_in_EI)}, C_out(EE) ${fmt(s.C_out_EE)}, C_out(EI) ${fmt(s.C_out_EI)}, C_out(II) ${fmt(s.C_out_II)}; ABC distance ${fmt(s.abc_distance)}`,
+  );
+  if (s.w_group_E.length)
+    L.push(
+      `group-mean weights E: ${s.w_group_E.map((x) => fmt(x)).join(' ')}; I: ${s.w_group_I.map((x) => fmt(x)).join(' ')}`,
+    );
+  if (s.tuning_mean.length)
+    L.push(`tuning (read-out Hz per driven group): ${s.tuning_mean.map((x) => fmt(x)).join(' ')}`);
+  L.push(`share link: ${s.link}`);
+  return L.join('\n') + '\n';
+}
+
+export const cotuningRunner: LabRunner = {
+  execute,
+  text: (s) => text(s as Output),
+};

@@ -1,0 +1,67 @@
+/**
+ * Co-tuning lab presets: each names the figure it reproduces and explains itself in one line.
+ */
+import type { Preset } from '../isn/presets';
+
+export const COTUNING_PRESETS: readonly Preset[] = [
+  {
+    id: 'feedforward',
+    title: 'Feedforward, low noise',
+    explain:
+      'Eight input groups, almost no private noise: triplet STDP and inhibitory plasticity with competitive normalisation give the read-out diverse (D ≈ 1) and balanced (B ≈ 1) E and I weights.',
+    figure: 'Fig 1c–f',
+    values: { noise: 0.01, recurrent: false, learn_time: 100 },
+  },
+  {
+    id: 'noisy',
+    title: 'Noisy input',
+    explain:
+      'Half of every neuron’s input spikes are private: groups decorrelate internally, and diversity D falls first; balance B holds until noise dominates.',
+    figure: 'Fig 2a–c',
+    values: { noise: 0.5, recurrent: false, learn_time: 100 },
+  },
+  {
+    id: 'recurrent-uniform',
+    title: 'Uniform recurrent coupling',
+    explain:
+      'The presynaptic neurons are coupled without assemblies: activity correlates across groups and the read-out can no longer tell them apart (D and B fall).',
+    figure: 'Fig 2d–f',
+    values: { noise: 0.2, recurrent: true, p: 0.95, W: 2, learn_time: 100 },
+  },
+  {
+    id: 'assemblies',
+    title: 'Recurrent assemblies',
+    explain:
+      'The same coupling, but strong E→E and E→I assemblies and weaker inhibitory ones keep activity within groups, and co-tuning comes back.',
+    figure: 'Fig 3',
+    values: {
+      noise: 0.2,
+      recurrent: true,
+      p: 0.95,
+      W: 2,
+      R_EE: 8,
+      R_EI: 8,
+      R_IE: 3,
+      R_II: 3,
+      learn_time: 100,
+    },
+  },
+  {
+    id: 'sparse-assemblies',
+    title: 'Sparse assemblies',
+    explain:
+      'At p = 0.1 with the coupling scaled by 1/p, assemblies still help, but sparser networks want weaker inhibitory assemblies.',
+    figure: 'Fig 5',
+    values: {
+      noise: 0.1,
+      recurrent: true,
+      p: 0.1,
+      W: 20,
+      R_EE: 8,
+      R_EI: 6,
+      R_IE: 2,
+      R_II: 2,
+      learn_time: 100,
+    },
+  },
+];

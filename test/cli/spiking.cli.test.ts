@@ -1,0 +1,166 @@
+/**
+ * `eilab run cotuning | coba | stp`: the public names of issue #4 (labs, presets, parameters,
+ * summary keys), --out files, bad input refused with exit 2. Small sizes: the science is
+ * asserted in test/labs.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/cli';
+import { EXIT, memoryIo } from '../../src/cli/io';
+
+async function cli(...argv: string[]) {
+  const io = memoryIo();
+  const code = await runCli(argv, io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+describe('eilab run cotuning', () => {
+  it('lists the presets and parameters of the issue', async () => {
+    const r = await cli('list', '--json');
+    const lab = (
+      JSON.parse(r.stdout) as {
+        labs: { id: string; presets: { id: string }[]; params: { name: string }[] }[];
+      }
+    ).labs.find((l) => l.id === 'cotuning');
+    expect(lab).toBeDefined();
+    for (const p of [
+      'feedforward',
+      'noisy',
+      'recurrent-uniform',
+      'assemblies',
+      'sparse-assemblies',
+    ])
+      expect(lab?.presets.map((x) => x.id)).toContain(p);
+    for (const n of [
+      'noise',
+      'W',
+      'p',
+      'R_EE',
+      'R_EI',
+      'R_IE',
+      'R_II',
+      'recurrent',
+      'learn_time',
+      'duration',
+    ])
+      expect(lab?.params.map((x) => x.name)).toContain(n);
+  });
+
+  it('runs a small recurrent network and prints every summary key; --out writes the files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eilab-cot-'));
+    try {
+      const r = await cli(
+        'run',
+        'cotuning',
+        '--backend',
+        'cpu',
+        '--json',
+        '--out',
+        dir,
+        '--set',
+        'N=200',
+        '--set',
+        'recurrent=true',
+        '--set',
+        'W=1',
+        '--set',
+        'p=0.2',
+        '--set',
+        'R_EE=4',
+        '--set',
+        'learn_time=1.5',
+        '--set',
+        'duration=1',
+        '--set',
+        'tuning_reps=1',
+      );
+      expect(r.code).toBe(0);
+      const s = JSON.parse(r.stdout) as Record<string, unknown>;
+      for (const k of ['D', 'B', 'rate_E', 'rate_I', 'C_in_EI', 'C_out_EE', 'C_out_EI', 'C_out_II'])
+        expect(typeof s[k]).toBe('number');
+      expect(s.rate_E as number).toBeGreaterThan(0);
+      expect(s.simulated_s).toBeCloseTo(1.5, 6);
+      expect((s.tuning_mean as number[]).length).toBe(8);
+      const hist = readFileSync(join(dir, 'history.csv'), 'utf8').trim().split('\n');
+      expect(hist[0]).toBe('t_s,D,D_code,B,readout_rate_hz');
+      expect(hist.length).toBeGreaterThan(10);
+      expect(readFileSync(join(dir, 'weights.csv'), 'utf8').split('\n').length).toBe(1 + 200 + 1);
+      expect(readFileSync(join(dir, 'raster.csv'), 'utf8')).toMatch(/^t_ms,neuron,type,group\n\d/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses N that does not split into the groups, with exit 2', async () => {
+    const r = await cli('run', 'cotuning', '--set', 'N=1001');
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(/do not split into 8 equal groups/);
+  });
+});
+
+describe('eilab run coba', () => {
+  it('reports rates and the simulation and set-up wall times separately', async () => {
+    const r = await cli(
+      'run',
+      'coba',
+      '--backend',
+      'cpu',
+      '--json',
+      '--set',
+      'N=400',
+      '--set',
+      'duration=0.2',
+    );
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as Record<string, number>;
+    for (const k of ['rate_E', 'rate_I', 'sim_wall_s', 'setup_wall_s'])
+      expect(Number.isFinite(s[k])).toBe(true);
+    expect(s.p).toBeCloseTo(0.2, 10); // auto: 80/N
+    expect(s.synapses).toBeGreaterThan(0.8 * 400 * 80);
+    expect(s.synapses).toBeLessThan(1.2 * 400 * 80);
+  });
+});
+
+describe('eilab run stp', () => {
+  it('gives the paired-pulse ratio of the closed form', async () => {
+    const r = await cli(
+      'run',
+      'stp',
+      '--json',
+      '--set',
+      'U=0.3',
+      '--set',
+      'isi=20',
+      '--set',
+      'F=0.5',
+      '--set',
+      'tau_u=50',
+      '--set',
+      'tau_R=200',
+    );
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as {
+      ppr: number;
+      ppr_closed_form: number;
+      ppr_vs_U: { U: number; ppr: number }[];
+    };
+    // u1 = U + (1−U)F, R1 = 1 − u1; after 20 ms: u → U + (u1−U)e^{−20/50}, R → 1 + (R1−1)e^{−20/200}
+    const u1 = 0.3 + 0.7 * 0.5;
+    const R1 = 1 - u1;
+    let u2 = 0.3 + (u1 - 0.3) * Math.exp(-0.4);
+    const R2 = 1 + (R1 - 1) * Math.exp(-0.1);
+    u2 += (1 - u2) * 0.5;
+    expect(s.ppr).toBeCloseTo((u2 * R2) / u1, 5);
+    expect(s.ppr_closed_form).toBeCloseTo(s.ppr, 5);
+    // PPR falls with U
+    for (let i = 1; i < s.ppr_vs_U.length; i++)
+      expect(s.ppr_vs_U[i].ppr).toBeLessThan(s.ppr_vs_U[i - 1].ppr);
+  });
+  it('refuses U out of range', async () => {
+    const r = await cli('run', 'stp', '--set', 'U=1.5');
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toMatch(/U must be ≤ 1/);
+  });
+});

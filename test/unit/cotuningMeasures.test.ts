@@ -1,0 +1,98 @@
+/**
+ * Co-tuning measures (src/labs/cotuning/measures.ts) against hand computations, and the
+ * assembly parameterisation (eq 4) against its defining identities.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  abcDistance,
+  balance,
+  diversity,
+  diversityCode,
+  groupCorrelations,
+  meanCvIsi,
+} from '../../src/labs/cotuning/measures';
+import { assemblyStrength, assemblyWeights, groupLayout } from '../../src/labs/cotuning/network';
+
+describe('diversity (eq 1) and balance (eq 2)', () => {
+  const group = [0, 0, 1, 1, 2, 2];
+  it('D = 1 for uniform groups with different weights, 0 without differences between groups', () => {
+    expect(diversity([1, 1, 2, 2, 3, 3], group, 3)).toBeCloseTo(1, 12);
+    expect(diversity([1, 2, 1, 2, 1, 2], group, 3)).toBeCloseTo(0, 12);
+  });
+  it('matches the formula on a mixed case (population standard deviations)', () => {
+    const w = [1, 2, 2, 4, 3, 7];
+    const sd = (x: number[]) => {
+      const m = x.reduce((a, b) => a + b) / x.length;
+      return Math.sqrt(x.reduce((a, b) => a + (b - m) ** 2, 0) / x.length);
+    };
+    const expected = 1 - (sd([1, 2]) + sd([2, 4]) + sd([3, 7])) / (3 * sd(w));
+    expect(diversity(w, group, 3)).toBeCloseTo(expected, 12);
+    const v = (x: number[]) => sd(x) ** 2;
+    const code = 1 - (v([1, 2]) + v([2, 4]) + v([3, 7])) / (3 * v(w));
+    expect(diversityCode(w, group, w, group, 3)).toBeCloseTo(code, 12);
+  });
+  it('B is the correlation of group means: 1 when I follows E, −1 when opposite', () => {
+    const wE = [1, 1, 2, 2, 5, 5];
+    expect(balance(wE, group, [1, 3, 4, 4, 9, 11], group, 3)).toBeCloseTo(1, 12);
+    expect(balance(wE, group, [5, 5, 4, 4, 1, 1], group, 3)).toBeLessThan(-0.9);
+  });
+});
+
+describe('group correlations', () => {
+  const layout = { nE: 4, nI: 2, groupE: [0, 0, 1, 1], groupI: [0, 1] };
+  it('in-group E and I traces that are identical give C_in = 1; independent groups ~0', () => {
+    const steps: number[] = [];
+    const ids: number[] = [];
+    let s = 12345;
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+    for (let k = 0; k < 200000; k += 10) {
+      if (rnd() < 0.3) {
+        steps.push(k, k, k); // group 0: E 0, 1 and I 4
+        ids.push(0, 1, 4);
+      }
+      if (rnd() < 0.3) {
+        steps.push(k, k); // group 1: E 2 and I 5
+        ids.push(2, 5);
+      }
+    }
+    const c = groupCorrelations(steps, ids, layout, 2, 0, 200000, 10);
+    expect(c.C_in_EI).toBeCloseTo(1, 10);
+    expect(Math.abs(c.C_out_EE)).toBeLessThan(0.05);
+    expect(Math.abs(c.C_out_EI)).toBeLessThan(0.05);
+    expect(Math.abs(c.C_out_II)).toBeLessThan(0.05);
+    expect(abcDistance(c)).toBeLessThan(0.01);
+  });
+  it('a silent group counts as uncorrelated', () => {
+    const c = groupCorrelations([0, 10, 30], [0, 0, 0], layout, 2, 0, 100, 10);
+    expect(c.C_in_EI).toBe(0);
+    expect(abcDistance({ C_in_EI: 0, C_out_EE: 1, C_out_EI: 1, C_out_II: 1 })).toBeCloseTo(1, 12);
+  });
+  it('CV of ISI: 0 for a regular train', () => {
+    expect(meanCvIsi([0, 10, 20, 30, 40], [3, 3, 3, 3, 3], 0, 10)).toBe(0);
+  });
+});
+
+describe('assembly parameterisation (eq 4)', () => {
+  it('keeps the mean weight and the ratio', () => {
+    for (const [R, W, M] of [
+      [1, 2, 8],
+      [4, 1.5, 8],
+      [11, 8.5, 8],
+      [3, 1, 4],
+    ]) {
+      const { wIn, wOut } = assemblyWeights(R, W, M);
+      expect(wIn / wOut).toBeCloseTo(R, 12);
+      expect((wIn + (M - 1) * wOut) / M).toBeCloseTo(W, 12);
+      expect(assemblyStrength(R, M)).toBeCloseTo(wIn / (wIn + (M - 1) * wOut), 12);
+    }
+  });
+  it('splits N into M equal E and I groups or says why not', () => {
+    const l = groupLayout({ N: 1000, M: 8 });
+    expect(l.nE).toBe(800);
+    expect(l.groupE[99]).toBe(0);
+    expect(l.groupE[100]).toBe(1);
+    expect(l.groupI[24]).toBe(0);
+    expect(l.groupI[25]).toBe(1);
+    expect(() => groupLayout({ N: 1000, M: 7 })).toThrow(/7 equal groups/);
+  });
+});
