@@ -27,6 +27,7 @@ export const LAB_RUNNERS: Record<string, () => Promise<LabRunner>> = {
     };
   },
   cotuning: async () => (await import('./runCotuning')).cotuningRunner,
+  reduced: async () => (await import('./runReduced')).reducedRunner,
   coba: async () => (await import('./runCoba')).cobaRunner,
   stp: async () => (await import('./runStp')).stpRunner,
 };

@@ -11,6 +11,8 @@ import { ASM_PRESETS } from './assemblies/presets';
 import { COTUNING_PARAMS, crossCheck as cotuningCrossCheck } from './cotuning/params';
 import { COTUNING_PRESETS } from './cotuning/presets';
 import { COBA_PARAMS, COBA_PRESETS, crossCheck as cobaCrossCheck } from './coba/params';
+import { REDUCED_PARAMS, crossCheck as reducedCrossCheck } from './reduced/params';
+import { REDUCED_PRESETS } from './reduced/presets';
 import { STP_PARAMS, STP_PRESETS, crossCheck as stpCrossCheck } from './stp/params';
 
 export interface LabInfo {
@@ -58,6 +60,17 @@ export const LABS: readonly LabInfo[] = [
     params: COTUNING_PARAMS,
     presets: COTUNING_PRESETS,
     crossCheck: cotuningCrossCheck,
+    app: false,
+  },
+  {
+    id: 'reduced',
+    title: 'Reduced linear model of E/I co-tuning: exact and simulated correlations',
+    paper:
+      'Giannakakis E, Vinogradov O, Buendía V, Levina A (2023). Recurrent connectivity structure controls the emergence of co-tuned excitation and inhibition (Methods IV D, Appendix C)',
+    spec: 'shared/spec/cotuning-giannakakis2023.md',
+    params: REDUCED_PARAMS,
+    presets: REDUCED_PRESETS,
+    crossCheck: reducedCrossCheck,
     app: false,
   },
   {

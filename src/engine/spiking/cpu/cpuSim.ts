@@ -35,6 +35,8 @@ export interface ProjectionState {
   postLast: Int32Array | null;
   /** Σw per post at the start of the step (competitive normalisation) */
   sumW: Float32Array | null;
+  /** static synapses (no plasticity, no STP): the fixed-point jump of each synapse */
+  inc: Int32Array | null;
 }
 
 export class BlowUpError extends Error {
@@ -141,6 +143,10 @@ export class CpuSpikingSim {
         postTrace: taus ? new Float32Array(p.nPost * 2) : null,
         postLast: taus ? new Int32Array(p.nPost) : null,
         sumW: p.spec.norm?.kind === 'competitive' ? new Float32Array(p.nPost) : null,
+        inc:
+          !p.spec.plasticity && !stp && p.postIsNeuron
+            ? Int32Array.from(p.w, (w) => toFixed(f(f(p.gbar * w) * 1), this.scale[p.target]))
+            : null,
       };
     });
   }
@@ -197,31 +203,45 @@ export class CpuSpikingSim {
     const popOf = net.popOf;
     const [uE, uI] = this.unscale;
     let ns = 0;
-    // 1–2. update and threshold (neurons); last step's jumps enter the conductances first
-    for (let i = 0; i < net.nNeurons; i++) {
-      const o = popOf[i] * 12;
-      const refr = k - lastSpike[i] < pc[o + 10];
-      const ge = accE[i] === 0 ? gE[i] : f(gE[i] + f(f(accE[i]) * uE));
-      const gi = accI[i] === 0 ? gI[i] : f(gI[i] + f(f(accI[i]) * uI));
-      accE[i] = 0;
-      accI[i] = 0;
-      let spike = 0;
-      if (!refr && silenced[i] === 0) {
-        const gL = pc[o];
-        const I = f(pc[o + 9] + Iext[i]);
-        const gtot = f(f(gL + ge) + gi);
-        const num = f(f(f(gL * pc[o + 1]) + f(ge * pc[o + 2])) + f(f(gi * pc[o + 3]) + I));
-        const vinf = f(num / gtot);
-        const ef = f(Math.exp(f(-f(pc[o + 6] * gtot))));
-        const vn = f(vinf + f(f(v[i] - vinf) * ef));
-        v[i] = vn;
-        if (vn > pc[o + 4]) spike = 1;
-        else if (!(vn === vn)) throw new BlowUpError(`V of neuron ${i} is not finite at step ${k}`);
+    // 1–2. update and threshold (neurons); last step's jumps enter the conductances first.
+    // One loop per population, its constants in locals (the hot loop of the CPU backend).
+    for (const pop of net.populations) {
+      const o = popOf[pop.start] * 12;
+      const gL = pc[o];
+      const gLEL = f(gL * pc[o + 1]);
+      const VE = pc[o + 2];
+      const VI = pc[o + 3];
+      const Vth = pc[o + 4];
+      const dtC = pc[o + 6];
+      const dE = pc[o + 7];
+      const dI = pc[o + 8];
+      const Ibg = pc[o + 9];
+      const nRef = pc[o + 10];
+      const end = pop.start + pop.n;
+      for (let i = pop.start; i < end; i++) {
+        const ae = accE[i];
+        const ai = accI[i];
+        const ge = ae === 0 ? gE[i] : f(gE[i] + f(f(ae) * uE));
+        const gi = ai === 0 ? gI[i] : f(gI[i] + f(f(ai) * uI));
+        accE[i] = 0;
+        accI[i] = 0;
+        let spike = 0;
+        if (k - lastSpike[i] >= nRef && silenced[i] === 0) {
+          const I = f(Ibg + Iext[i]);
+          const gtot = f(f(gL + ge) + gi);
+          const num = f(f(gLEL + f(ge * VE)) + f(f(gi * VI) + I));
+          const vinf = f(num / gtot);
+          const ef = f(Math.exp(-f(dtC * gtot)));
+          const vn = f(vinf + f(f(v[i] - vinf) * ef));
+          v[i] = vn;
+          if (vn > Vth) spike = 1;
+          else if (!(vn === vn)) throw new BlowUpError(`V of neuron ${i} is not finite at step ${k}`);
+        }
+        gE[i] = f(ge * dE);
+        gI[i] = f(gi * dI);
+        spiked[i] = spike;
+        if (spike) spikeList[ns++] = i;
       }
-      gE[i] = f(ge * pc[o + 7]);
-      gI[i] = f(gi * pc[o + 8]);
-      spiked[i] = spike;
-      if (spike) spikeList[ns++] = i;
     }
     // 2. threshold (sources)
     for (let si = 0; si < net.sources.length; si++) {
@@ -295,6 +315,21 @@ export class CpuSpikingSim {
       }
     }
     // (a) pre events
+    if (st.inc) {
+      // static synapses: the same integer sums as below, from precomputed jumps
+      if (!st.enabled) return;
+      const { inc } = st;
+      const col = cp.col;
+      const base = cp.postStart;
+      for (let q = 0; q < nSpikes; q++) {
+        const e = spikeList[q];
+        if (e < cp.preStart) continue;
+        if (e >= preEnd) break;
+        const j = e - cp.preStart;
+        for (let s = cp.rowPtr[j], s1 = cp.rowPtr[j + 1]; s < s1; s++) acc[base + col[s]] += inc[s];
+      }
+      return;
+    }
     for (let q = 0; q < nSpikes; q++) {
       const e = spikeList[q];
       if (e < cp.preStart) continue;
