@@ -61,7 +61,14 @@ describe('eilab list', () => {
         }[];
       }[];
     };
-    expect(j.labs.map((l) => l.id)).toEqual(['isn', 'assemblies', 'cotuning', 'reduced', 'coba', 'stp']);
+    expect(j.labs.map((l) => l.id)).toEqual([
+      'isn',
+      'assemblies',
+      'cotuning',
+      'reduced',
+      'coba',
+      'stp',
+    ]);
     const isn = j.labs[0];
     expect(isn.presets.map((p) => p.id)).toEqual(ISN_PRESETS.map((p) => p.id));
     expect(isn.params).toHaveLength(ISN_PARAMS.length);
