@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a bare Debian machine: Chromium (its SwiftShader Vulkan
 # driver runs WebGPU without a GPU, for Dawn in Node and for the browser tests), the Vulkan
-# loader, and the npm packages. Safe to run again: it installs only what is missing.
+# loader, Brian2 for /usr/bin/python3 (Debian's python3-brian: test/reference reruns the
+# reference scripts of scripts/reference/), and the npm packages. Safe to run again: it
+# installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || need+=(libvulkan1)
+/usr/bin/python3 -c 'import brian2' >/dev/null 2>&1 || need+=(python3-brian)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get"
   SUDO=""
