@@ -217,6 +217,7 @@ describe('the 1000-neuron co-tuning network: firing statistics vs Brian2', () =>
         p: P.p,
         R: { EE: C.R_EE, EI: C.R_EI, IE: C.R_IE, II: C.R_II },
         readout: false,
+        vInit: 'uniform' as const, // the reference's initial state (params.initial_state)
         dt: P.dt_ms,
       };
       const layout = groupLayout(cfg);

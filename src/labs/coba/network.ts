@@ -21,11 +21,17 @@ export const COBA_LIF: LifParams = {
   Ibg: 20,
 };
 
-/** w_e = 0.6, w_i = 6.7 (units of g_L) at N = 4000, scaled by 4000/N (benchmarks.md). */
+/**
+ * w_e = 0.6, w_i = 6.7 (units of g_L) at N = 4000, p = 0.02, i.e. 80 synapses per neuron.
+ * benchmarks.md scales the weights by 4000/N "when N changes", and keeps 80 synapses per
+ * neuron (p = 80/N) for the scaling series; both keep the total input per neuron fixed only
+ * read as scale = 80/(N·p): 4000/N at p = 0.02, and 1 at p = 80/N (the same reading as
+ * scripts/reference/coba_bench.py, so both simulators run the same model).
+ */
 export function cobaSpec(cfg: CobaConfig): NetworkSpec {
   const nE = Math.round(cfg.N * 0.8);
   const nI = cfg.N - nE;
-  const scale = 4000 / cfg.N;
+  const scale = cfg.p > 0 ? 80 / (cfg.N * cfg.p) : 1;
   const init = {
     v: { kind: 'uniform' as const, lo: COBA_LIF.Vreset, hi: COBA_LIF.Vth },
     gE: { kind: 'normal' as const, mean: 0.4, sd: 0.15 },

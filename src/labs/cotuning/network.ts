@@ -48,6 +48,10 @@ export interface CotuningConfig {
   /** target mean read-out weights (eq 12); the summed targets are nE·wTargetE and 2.5·nI·wTargetI */
   wTargetE: number;
   wTargetI: number;
+  /** initial V of the presynaptic neurons: 'code' = 0 mV as in the authors' code (V is never
+   *  set there, so every neuron fires in the first step and each group starts in lock-step);
+   *  'uniform' = uniform in [V_reset, V_th] */
+  vInit: 'code' | 'uniform';
   dt: number;
 }
 
@@ -68,6 +72,7 @@ export const DEFAULT_COTUNING: CotuningConfig = {
   rho0: 3,
   wTargetE: 5,
   wTargetI: 5,
+  vInit: 'code',
   dt: 0.1,
 };
 
@@ -107,9 +112,10 @@ export const GBAR_I_READOUT = 0.35;
 
 export function cotuningSpec(cfg: CotuningConfig): NetworkSpec {
   const { nE, nI, groupE, groupI } = groupLayout(cfg);
-  const init = {
-    v: { kind: 'uniform' as const, lo: GIANNAKAKIS_LIF.Vreset, hi: GIANNAKAKIS_LIF.Vth },
-  };
+  const init =
+    cfg.vInit === 'code'
+      ? { v: { kind: 'const' as const, value: 0 } }
+      : { v: { kind: 'uniform' as const, lo: GIANNAKAKIS_LIF.Vreset, hi: GIANNAKAKIS_LIF.Vth } };
   const populations: PopulationSpec[] = [
     { name: 'E', n: nE, neuron: GIANNAKAKIS_LIF, init },
     { name: 'I', n: nI, neuron: GIANNAKAKIS_LIF, init },

@@ -312,6 +312,7 @@ export function cotuningConfig(v: ParamValues): CotuningConfig {
     etaI: n('eta_I', DEFAULT_COTUNING.etaI),
     etaN: n('eta_N', DEFAULT_COTUNING.etaN),
     rho0: n('rho0', DEFAULT_COTUNING.rho0),
+    vInit: v.v_init === 'uniform' ? 'uniform' : 'code',
     dt: n('dt', DEFAULT_COTUNING.dt),
   };
 }

@@ -37,6 +37,9 @@ export interface CotuningProtocol {
   tuningReps: number;
   /** tuning test stimulus length (s) */
   tuningTime: number;
+  /** keep the read-out's background current in the tuning test (the authors' code drops it,
+   *  and then the read-out stays silent for every group: see README) */
+  tuningBackground: boolean;
   /** D and B are sampled every this many seconds while learning */
   sampleEvery: number;
   /** read-out currents recorded (1 ms resolution) over the last this many seconds */
@@ -49,6 +52,7 @@ export const DEFAULT_PROTOCOL: CotuningProtocol = {
   duration: 2,
   tuningReps: 5,
   tuningTime: 1,
+  tuningBackground: true,
   sampleEvery: 1,
   currentsWindow: 0.5,
   events: [],
@@ -262,6 +266,11 @@ async function runOn(
   };
 }
 
+function cfg_readoutIbg(sim: SpikingSimLike): number {
+  const p = sim.net.populations.find((x) => x.name === 'readout');
+  return p ? p.params.Ibg : 0;
+}
+
 interface Ctx {
   nE: number;
   groupE: readonly number[];
@@ -310,8 +319,8 @@ async function tuningTest(
   sim.setPlastic(ctx.pE, false);
   sim.setPlastic(ctx.pI, false);
   for (const p of ctx.recurrent) if (p >= 0) sim.setProjectionEnabled(p, false);
-  // the tuning code's read-out has no background current
-  sim.setIext(ctx.readout, -200);
+  // the tuning code's read-out has no background current (optional here: see tuningBackground)
+  sim.setIext(ctx.readout, protocol.tuningBackground ? 0 : -cfg_readoutIbg(sim));
   for (let i = 0; i < ctx.nE + ctx.nI; i++) {
     sim.setIext(i, 0);
     sim.setSilenced(i, false);
