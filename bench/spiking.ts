@@ -102,7 +102,9 @@ function cotuningCpu(duration: number, recurrent: boolean): SpikingRow {
   sim.run(steps, mon, rec);
   const t2 = performance.now();
   return {
-    workload: recurrent ? 'co-tuning, recurrent p 0.95 + plastic read-out' : 'co-tuning, feedforward + plastic read-out',
+    workload: recurrent
+      ? 'co-tuning, recurrent p 0.95 + plastic read-out'
+      : 'co-tuning, feedforward + plastic read-out',
     backend: 'EI Lab cpu',
     N: 1001,
     synapses: net.projections.reduce((a, x) => a + x.nSyn, 0),
@@ -136,7 +138,8 @@ export async function runSpikingBench(opts: {
   const sizes = opts.quick ? [1000, 10000] : [1000, 4000, 10000, 30000, 100000];
   for (const N of sizes) {
     const d = N >= 30000 ? (opts.quick ? 0.1 : 0.5) : opts.quick ? 0.5 : 2;
-    if (want.has('cpu')) rows.push({ ...cobaCpu(N, 80 / N, d), workload: 'COBA scaling (p = 80/N)' });
+    if (want.has('cpu'))
+      rows.push({ ...cobaCpu(N, 80 / N, d), workload: 'COBA scaling (p = 80/N)' });
     if (opts.brian2) {
       const b = cobaBrian2(N, 80 / N, d);
       if (typeof b === 'string') notes.push(b);
@@ -162,7 +165,8 @@ export function spikingTable(rows: SpikingRow[]): string {
     const b = rows.find(
       (x) => x.backend.startsWith('Brian2') && x.N === r.N && x.workload === r.workload,
     );
-    const ratio = b && !r.backend.startsWith('Brian2') ? fmt(r.wall_per_sim_s / b.wall_per_sim_s) : '–';
+    const ratio =
+      b && !r.backend.startsWith('Brian2') ? fmt(r.wall_per_sim_s / b.wall_per_sim_s) : '–';
     L.push(
       `| ${r.workload} | ${r.backend} | ${r.N} | ${r.synapses ?? '–'} | ${r.sim_s} | ${fmt(r.setup_wall_s)} | ${fmt(r.sim_wall_s)} | ${fmt(r.wall_per_sim_s)} | ${fmt(1 / r.wall_per_sim_s)} | ${fmt(r.rate_E)} | ${fmt(r.rate_I)} | ${ratio} |`,
     );

@@ -17,7 +17,8 @@ export const COBA_PARAMS: readonly ParamSpec[] = [
     max: 200000,
     default: 4000,
     group: 'Network',
-    description: '80% E, 20% I; weights scale by 80/(N·p): 4000/N at p = 0.02, 1 at p = 80/N (the same input per neuron)',
+    description:
+      '80% E, 20% I; weights scale by 80/(N·p): 4000/N at p = 0.02, 1 at p = 80/N (the same input per neuron)',
     source: SPEC,
   },
   {

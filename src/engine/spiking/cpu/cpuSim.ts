@@ -235,7 +235,8 @@ export class CpuSpikingSim {
           const vn = f(vinf + f(f(v[i] - vinf) * ef));
           v[i] = vn;
           if (vn > Vth) spike = 1;
-          else if (!(vn === vn)) throw new BlowUpError(`V of neuron ${i} is not finite at step ${k}`);
+          else if (!(vn === vn))
+            throw new BlowUpError(`V of neuron ${i} is not finite at step ${k}`);
         }
         gE[i] = f(ge * dE);
         gI[i] = f(gi * dI);
@@ -364,7 +365,7 @@ export class CpuSpikingSim {
           const U = st.U[s];
           let u = f(U + f(f(st.u[s] - U) * du));
           const R0 = f(1 + f(f(st.R[s] - 1) * dR));
-          u = f(u + f(f(1 - u) * stp.F));
+          u = f(u + f(f(1 - u) * f(stp.F)));
           mu = f(u * R0);
           st.mu[s] = mu;
           st.u[s] = u;
@@ -386,7 +387,7 @@ export class CpuSpikingSim {
               dw = -f(f(rule.eta * rule.aLTD) * x1);
               break;
             case 'vogels':
-              dw = f(rule.eta * f(x1 - f(2 * rule.rho0 * rule.tau * 1e-3)));
+              dw = f(f(rule.eta) * f(x1 - f(2 * rule.rho0 * rule.tau * 1e-3)));
               break;
           }
           this.updateWeight(st, s, i, dw, rule.wMin, rule.wMax, comp);
@@ -419,7 +420,7 @@ export class CpuSpikingSim {
             dw = f(f(rule.eta * rule.aLTP) * y1);
             break;
           case 'vogels':
-            dw = f(rule.eta * y1);
+            dw = f(f(rule.eta) * y1);
             break;
         }
         this.updateWeight(st, s, i, dw, rule.wMin, rule.wMax, comp);
@@ -460,7 +461,7 @@ export class CpuSpikingSim {
       if (a === b) continue;
       let s = 0;
       for (let q = a; q < b; q++) s = f(s + w[cp.inSyn[q]]);
-      const d = f(f(s - norm.target) / (b - a));
+      const d = f(f(s - f(norm.target)) / (b - a));
       for (let q = a; q < b; q++) {
         const x = f(w[cp.inSyn[q]] - d);
         w[cp.inSyn[q]] = x < rule.wMin ? f(rule.wMin) : x > rule.wMax ? f(rule.wMax) : x;
