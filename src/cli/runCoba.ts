@@ -1,9 +1,11 @@
 /**
- * `eilab run coba …`: the COBA benchmark network (Brette et al. 2007) on the CPU reference;
+ * `eilab run coba …`: the COBA benchmark network (Brette et al. 2007) on the CPU reference or
+ * WebGPU;
  * reports the rates and the wall time of the simulation loop and of the set-up separately.
  */
 import { compileNetwork } from '../model/spiking/build';
-import { CpuSpikingSim } from '../engine/spiking/cpu/cpuSim';
+import { BlowUpError } from '../engine/spiking/cpu/cpuSim';
+import { spikingSimFactory } from './spiking';
 import { cobaSpec } from '../labs/coba/network';
 import { cobaP } from '../labs/coba/params';
 import { encodeShareState } from '../state/url';
@@ -30,26 +32,29 @@ export interface CobaSummary {
 }
 
 async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
-  if (r.backend === 'webgpu')
-    throw new CliError(
-      'the coba lab runs on the CPU backend in this version (use --backend cpu)',
-      EXIT.backend,
-    );
   const v = r.values;
   const N = Number(v.N);
   const p = cobaP(v);
   const dt = Number(v.dt);
   const t0 = performance.now();
+  const { factory, label } = await spikingSimFactory(r.backend, io);
   const net = compileNetwork(cobaSpec({ N, p, dt }), r.seed);
-  const sim = new CpuSpikingSim(net);
+  const sim = await factory(net);
   const t1 = performance.now();
   const steps = Math.round((Number(v.duration) * 1000) / dt);
   const mon = { rateBin: steps, spikes: { from: 0, to: Math.min(N, 1000) } };
   const rec = sim.newRecording(mon);
   io.err(
-    `eilab: coba: ${N} neurons, p ${p}, ${net.projections.reduce((a, x) => a + x.nSyn, 0)} synapses, ${v.duration} s, seed ${r.seed}, cpu\n`,
+    `eilab: coba: ${N} neurons, p ${p}, ${net.projections.reduce((a, x) => a + x.nSyn, 0)} synapses, ${v.duration} s, seed ${r.seed}, ${label}\n`,
   );
-  sim.run(steps, mon, rec);
+  try {
+    await sim.run(steps, mon, rec);
+  } catch (e) {
+    if (e instanceof BlowUpError) throw new CliError(e.message, EXIT.blowUp);
+    throw e;
+  } finally {
+    sim.dispose?.();
+  }
   const t2 = performance.now();
   const nE = net.populations[0].n;
   const nI = net.populations[1].n;
@@ -66,7 +71,7 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
     setup_wall_s: (t1 - t0) / 1000,
     wall_per_sim_s: (t2 - t1) / 1000 / dur,
     seed: r.seed,
-    backend: 'cpu',
+    backend: label,
     preset: r.preset,
     link: `#${encodeShareState({ lab: r.lab.id, preset: r.preset, seed: r.seed, values: v, view: null, backend: 'auto' })}`,
   };

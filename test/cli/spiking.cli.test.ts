@@ -93,6 +93,32 @@ describe('eilab run cotuning', () => {
     }
   });
 
+  it('gives the same numbers on WebGPU as on the CPU (bit-identical engines)', async () => {
+    const args = [
+      '--json',
+      '--set',
+      'N=200',
+      '--set',
+      'recurrent=true',
+      '--set',
+      'p=0.3',
+      '--set',
+      'learn_time=0.3',
+      '--set',
+      'duration=0.3',
+      '--set',
+      'tuning_reps=0',
+    ];
+    const cpu = await cli('run', 'cotuning', '--backend', 'cpu', ...args);
+    const gpu = await cli('run', 'cotuning', '--backend', 'webgpu', ...args);
+    expect(gpu.code).toBe(0);
+    const a = JSON.parse(cpu.stdout) as Record<string, unknown>;
+    const b = JSON.parse(gpu.stdout) as Record<string, unknown>;
+    expect(String(b.backend)).toMatch(/^webgpu/);
+    for (const k of ['D', 'B', 'rate_E', 'rate_I', 'C_in_EI', 'C_out_EE', 'w_group_E', 'w_group_I'])
+      expect(b[k]).toEqual(a[k]);
+  });
+
   it('refuses N that does not split into the groups, with exit 2', async () => {
     const r = await cli('run', 'cotuning', '--set', 'N=1001');
     expect(r.code).toBe(EXIT.usage);

@@ -25,7 +25,15 @@ export type KernelName =
   | 'asm_dots'
   | 'asm_apply'
   | 'asm_normalize_rows'
-  | 'asm_write_wct';
+  | 'asm_write_wct'
+  | 'spk_fused'
+  | 'spk_update'
+  | 'spk_sources'
+  | 'spk_sumw'
+  | 'spk_pre'
+  | 'spk_post'
+  | 'spk_record'
+  | 'spk_norm';
 
 /** Library snippets each kernel needs, in prepend order. */
 export const KERNEL_LIBS: Record<KernelName, readonly string[]> = {
@@ -47,6 +55,15 @@ export const KERNEL_LIBS: Record<KernelName, readonly string[]> = {
   asm_apply: ['asm_common'],
   asm_normalize_rows: ['asm_common'],
   asm_write_wct: ['asm_common'],
+  // spiking engine (src/engine/spiking/webgpu/engine.ts)
+  spk_fused: ['philox', 'spk_exact', 'spk_common'],
+  spk_update: ['philox', 'spk_exact', 'spk_common'],
+  spk_sources: ['philox', 'spk_exact', 'spk_common'],
+  spk_sumw: ['philox', 'spk_exact', 'spk_common'],
+  spk_pre: ['philox', 'spk_exact', 'spk_common'],
+  spk_post: ['philox', 'spk_exact', 'spk_common'],
+  spk_record: ['philox', 'spk_exact', 'spk_common'],
+  spk_norm: ['philox', 'spk_exact', 'spk_common'],
 };
 
 export const KERNELS = Object.keys(KERNEL_LIBS) as KernelName[];

@@ -1,0 +1,52 @@
+/**
+ * Which execution strategy of the WebGPU spiking engine runs a batch, and the fused
+ * kernel's workgroup size.
+ *
+ *  - 'fused' (shaders/spk_fused.wgsl): one workgroup per network, many steps per dispatch,
+ *    barriers between the phases of a step. A step costs 3–4 barriers plus the network's
+ *    work spread over one workgroup's threads: best while a network fits one workgroup's
+ *    reach, and a batch of such networks fills the GPU's other cores (sweeps).
+ *  - 'phased' (spk_update, spk_sources, spk_sumw, spk_pre, spk_post): one dispatch per phase
+ *    and step, all of the device on one step. A step costs 2–5 dispatches: best for large
+ *    networks.
+ *
+ * Crossovers (entities per network; the largest network of the batch decides):
+ *  - CPU devices (SwiftShader, Dawn's fallback adapter): none found. On the COBA benchmark
+ *    (80 synapses per neuron, N = 500 … 64 000; test/parity/spiking.test.ts, timing block;
+ *    2 shared cores) fused was faster at every size, 1.5–1.7× (N = 500: 3641 vs 2294
+ *    steps/s; 4 000: 653 vs 374; 64 000: 43 vs 28), and on the co-tuning network 1.7×
+ *    (1506 vs 877): SwiftShader pays ~20 µs per workgroup and per dispatch, more than the
+ *    second core earns back. So CPU devices always run fused (FUSED_MAX_ENTITIES_CPU). A
+ *    workgroup runs on one core there and pays per thread at each barrier: 64 threads.
+ *  - GPUs: not measured yet (no GPU in CI); FUSED_MAX_ENTITIES_GPU is the reach of one
+ *    workgroup of 256 threads at ~40 neurons per thread (ARCHITECTURE.md: "up to ~10⁴
+ *    neurons"), to be replaced by a measurement.
+ */
+export type SpikingStrategy = 'fused' | 'phased';
+
+/** CPU devices: fused at every size (no crossover up to 64 000 neurons, see above). */
+export const FUSED_MAX_ENTITIES_CPU = Number.POSITIVE_INFINITY;
+/** GPUs: fused up to this many entities per network (provisional). */
+export const FUSED_MAX_ENTITIES_GPU = 10_000;
+
+/** Is this device a CPU implementation of WebGPU (SwiftShader, a fallback adapter)? */
+export function isCpuDevice(device: GPUDevice): boolean {
+  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  if (!info) return false;
+  const arch = `${info.vendor} ${info.architecture} ${info.description}`.toLowerCase();
+  return (
+    (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
+    arch.includes('swiftshader') ||
+    arch.includes('llvmpipe')
+  );
+}
+
+export function chooseStrategy(maxEntities: number, cpuDevice: boolean): SpikingStrategy {
+  const max = cpuDevice ? FUSED_MAX_ENTITIES_CPU : FUSED_MAX_ENTITIES_GPU;
+  return maxEntities <= max ? 'fused' : 'phased';
+}
+
+/** Threads per fused workgroup by default: 64 on CPU devices, 256 on GPUs. */
+export function defaultFusedWorkgroupSize(cpuDevice: boolean, deviceMax: number): number {
+  return Math.min(cpuDevice ? 64 : 256, deviceMax);
+}
