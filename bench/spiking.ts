@@ -15,6 +15,7 @@ import { compileNetwork } from '../src/model/spiking/build';
 import { CpuSpikingSim } from '../src/engine/spiking/cpu/cpuSim';
 import { cobaSpec } from '../src/labs/coba/network';
 import { cotuningSpec, DEFAULT_COTUNING } from '../src/labs/cotuning/network';
+import type { SpikingSimLike } from '../src/engine/spiking/sim';
 
 export interface SpikingRow {
   workload: string;
@@ -53,6 +54,55 @@ function cobaCpu(N: number, p: number, duration: number, seed = 1): SpikingRow {
     wall_per_sim_s: (t2 - t1) / 1000 / duration,
     rate_E: rec.rateCounts[0].data[0] / nE / duration,
     rate_I: rec.rateCounts[1].data[0] / nI / duration,
+  };
+}
+
+type Factory = (net: ReturnType<typeof compileNetwork>) => Promise<SpikingSimLike>;
+
+async function gpuFactory(): Promise<{ factory: Factory; label: string } | string> {
+  try {
+    const { nodeGpu } = await import('../src/engine/webgpu/node');
+    const { acquireDevice } = await import('../src/engine/webgpu/device');
+    const { createWebGpuSpikingSim } = await import('../src/engine/spiking/webgpu/engine');
+    const { device } = await acquireDevice(await nodeGpu());
+    const name = device.adapterInfo?.description || device.adapterInfo?.vendor || 'adapter';
+    return {
+      factory: (net) => createWebGpuSpikingSim(device, [net]),
+      label: `EI Lab webgpu (${name})`,
+    };
+  } catch (e) {
+    return `WebGPU unavailable: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+async function timeGpu(
+  workload: string,
+  net: ReturnType<typeof compileNetwork>,
+  duration: number,
+  g: { factory: Factory; label: string },
+  N: number,
+): Promise<SpikingRow> {
+  const t0 = performance.now();
+  const sim = await g.factory(net);
+  await sim.run(100); // warm-up: pipelines, first submit
+  const t1 = performance.now();
+  const steps = Math.round(duration * 10000);
+  const mon = { rateBin: 10 ** 9 };
+  const rec = sim.newRecording(mon);
+  await sim.run(steps, mon, rec);
+  const t2 = performance.now();
+  sim.dispose?.();
+  return {
+    workload,
+    backend: g.label,
+    N,
+    synapses: net.projections.reduce((a, x) => a + x.nSyn, 0),
+    sim_s: duration,
+    setup_wall_s: (t1 - t0) / 1000,
+    sim_wall_s: (t2 - t1) / 1000,
+    wall_per_sim_s: (t2 - t1) / 1000 / duration,
+    rate_E: rec.rateCounts[0].data[0] / net.populations[0].n / duration,
+    rate_I: rec.rateCounts[1].data[0] / net.populations[1].n / duration,
   };
 }
 
@@ -149,6 +199,46 @@ export async function runSpikingBench(opts: {
   if (want.has('cpu')) {
     rows.push(cotuningCpu(opts.quick ? 1 : 5, false));
     rows.push(cotuningCpu(opts.quick ? 1 : 5, true));
+  }
+  if (want.has('webgpu')) {
+    const g = await gpuFactory();
+    if (typeof g === 'string') notes.push(g);
+    else {
+      const d = opts.quick ? 0.2 : 1;
+      rows.push(
+        await timeGpu(
+          'COBA',
+          compileNetwork(cobaSpec({ N: 4000, p: 0.02, dt: 0.1 }), 1),
+          d,
+          g,
+          4000,
+        ),
+      );
+      for (const N of opts.quick ? [1000] : [1000, 10000])
+        rows.push(
+          await timeGpu(
+            'COBA scaling (p = 80/N)',
+            compileNetwork(cobaSpec({ N, p: 80 / N, dt: 0.1 }), 1),
+            N > 4000 ? d / 5 : d,
+            g,
+            N,
+          ),
+        );
+      for (const recurrent of [false, true]) {
+        const cfg = { ...DEFAULT_COTUNING, noise: 0.2, recurrent, W: 2, p: 0.95 };
+        rows.push(
+          await timeGpu(
+            recurrent
+              ? 'co-tuning, recurrent p 0.95 + plastic read-out'
+              : 'co-tuning, feedforward + plastic read-out',
+            compileNetwork(cotuningSpec(cfg), 1),
+            d,
+            g,
+            1001,
+          ),
+        );
+      }
+    }
   }
   return { rows, notes };
 }

@@ -93,6 +93,10 @@ function text(s: Output): string {
   L.push(
     `correlations: C_in(EI) ${fmt(s.C_in_EI)}, C_out(EE) ${fmt(s.C_out_EE)}, C_out(EI) ${fmt(s.C_out_EI)}, C_out(II) ${fmt(s.C_out_II)}; ABC distance ${fmt(s.abc_distance)}`,
   );
+  if (s.convergence_cosine !== null)
+    L.push(
+      `convergence (Appendix B): cos(C̄w, w) ${fmt(s.convergence_cosine)}, cos(leading eigenvector of C̄, w) ${fmt(s.eigenvector_cosine)}`,
+    );
   if (s.w_group_E.length)
     L.push(
       `group-mean weights E: ${s.w_group_E.map((x) => fmt(x)).join(' ')}; I: ${s.w_group_I.map((x) => fmt(x)).join(' ')}`,

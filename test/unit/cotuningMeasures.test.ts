@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   abcDistance,
   balance,
+  convergenceCheck,
   diversity,
   diversityCode,
   groupCorrelations,
@@ -94,5 +95,31 @@ describe('assembly parameterisation (eq 4)', () => {
     expect(l.groupI[24]).toBe(0);
     expect(l.groupI[25]).toBe(1);
     expect(() => groupLayout({ N: 1000, M: 7 })).toThrow(/7 equal groups/);
+  });
+});
+
+describe('convergence check (Appendix B)', () => {
+  // 6 E neurons: 0–2 fire together in volleys, 3–5 fire independently and rarely; 2 I neurons
+  // follow the volleys (so −I columns subtract their covariance)
+  const steps: number[] = [];
+  const ids: number[] = [];
+  let s = 99;
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const add = (k: number, i: number) => {
+    steps.push(k);
+    ids.push(i);
+  };
+  for (let k = 0; k < 100000; k += 10) {
+    if (rnd() < 0.2) for (const i of [0, 1, 2]) add(k, i);
+    for (const i of [3, 4, 5]) if (rnd() < 0.02) add(k, i);
+    if (rnd() < 0.05) add(k, 6);
+  }
+  it('weights on the correlated group are (close to) the leading eigenvector; others are not', () => {
+    const good = convergenceCheck(steps, ids, 6, 2, [1, 1, 1, 0, 0, 0], [0, 0], 0, 100000, 10);
+    expect(good.cosine).toBeGreaterThan(0.99);
+    expect(good.eigenCosine).toBeGreaterThan(0.99);
+    expect(good.lambda).toBeGreaterThan(0);
+    const bad = convergenceCheck(steps, ids, 6, 2, [0, 0, 0, 1, 1, 1], [0, 0], 0, 100000, 10);
+    expect(bad.eigenCosine).toBeLessThan(0.2);
   });
 });

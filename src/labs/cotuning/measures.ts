@@ -213,3 +213,79 @@ export function meanCvIsi(
   for (const l of isis.values()) if (l.length >= 2) cvs.push(std(l) / mean(l));
   return cvs.length ? mean(cvs) : NaN;
 }
+
+export interface ConvergenceCheck {
+  /** cosine between C̄w and w: 1 when the weights are an eigenvector of C̄ (Appendix B) */
+  cosine: number;
+  /** the multiple λ of C̄w ≈ λw (least squares) */
+  lambda: number;
+  /** cosine between w and the leading eigenvector of C̄ (power iteration from w) */
+  eigenCosine: number;
+}
+
+/**
+ * Appendix B (Fig 7): the converged read-out weights w = [w_E; w_I] should be an eigenvector of
+ * the modified covariance C̄ = ⟨[E Eᵀ, −E Iᵀ; I Eᵀ, −I Iᵀ]⟩ (eq 3/B1: the inhibitory columns
+ * change sign) of the presynaptic spike counts in 1 ms bins. With X the mean-free counts
+ * (neurons × bins, E rows then I rows) and D = diag(1, …, 1, −1, …, −1), C̄ = X D Xᵀ / T, so
+ * C̄w = X (Xᵀ D w) / T: two passes over the counts, no N × N matrix.
+ */
+export function convergenceCheck(
+  steps: ArrayLike<number>,
+  ids: ArrayLike<number>,
+  nE: number,
+  nI: number,
+  wE: ArrayLike<number>,
+  wI: ArrayLike<number>,
+  from: number,
+  to: number,
+  binSteps: number,
+): ConvergenceCheck {
+  const n = nE + nI;
+  const nb = Math.max(1, Math.floor((to - from) / binSteps));
+  const X = new Float64Array(n * nb);
+  for (let q = 0; q < steps.length; q++) {
+    const k = steps[q];
+    const id = ids[q];
+    if (k < from || k >= from + nb * binSteps || id >= n) continue;
+    X[id * nb + Math.floor((k - from) / binSteps)]++;
+  }
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    for (let b = 0; b < nb; b++) m += X[i * nb + b];
+    m /= nb;
+    for (let b = 0; b < nb; b++) X[i * nb + b] -= m;
+  }
+  const apply = (w: Float64Array): Float64Array => {
+    const u = new Float64Array(nb);
+    for (let i = 0; i < n; i++) {
+      const c = i < nE ? w[i] : -w[i];
+      if (c === 0) continue;
+      for (let b = 0; b < nb; b++) u[b] += c * X[i * nb + b];
+    }
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let b = 0; b < nb; b++) s += X[i * nb + b] * u[b];
+      out[i] = s / nb;
+    }
+    return out;
+  };
+  const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+  const cos = (a: Float64Array, b: Float64Array) => {
+    const d = Math.sqrt(dot(a, a) * dot(b, b));
+    return d > 0 ? dot(a, b) / d : NaN;
+  };
+  const w = new Float64Array(n);
+  for (let i = 0; i < nE; i++) w[i] = wE[i];
+  for (let i = 0; i < nI; i++) w[nE + i] = wI[i];
+  const cw = apply(w);
+  let v = w.slice();
+  for (let it = 0; it < 100; it++) {
+    const nv = apply(v);
+    const norm = Math.sqrt(dot(nv, nv));
+    if (!(norm > 0)) break;
+    v = nv.map((x) => x / norm);
+  }
+  return { cosine: cos(cw, w), lambda: dot(cw, w) / dot(w, w), eigenCosine: Math.abs(cos(v, w)) };
+}

@@ -14,6 +14,8 @@ import { cotuningSpec, groupLayout, type CotuningConfig, type Pathway } from './
 import {
   abcDistance,
   balance,
+  convergenceCheck,
+  type ConvergenceCheck,
   diversity,
   diversityCode,
   groupCorrelations,
@@ -82,6 +84,8 @@ export interface CotuningResult {
   cv_isi_E: number;
   correlations: GroupCorrelations;
   abc_distance: number;
+  /** Appendix B: are the read-out weights an eigenvector of the modified covariance? */
+  convergence: ConvergenceCheck | null;
   /** raster of the measurement window (steps relative to its start) */
   raster: { steps: Int32Array; ids: Int32Array; from: number; to: number };
   /** read-out E and I currents (pA) and V, one sample per ms, over `currentsWindow` */
@@ -259,6 +263,8 @@ async function runOn(
     cv_isi_E: meanCvIsi(steps, ids, 0, nE),
     correlations,
     abc_distance: abcDistance(correlations),
+    convergence:
+      readout >= 0 ? convergenceCheck(steps, ids, nE, nI, wE, wI, winFrom, total, binSteps) : null,
     raster,
     currents,
     tuning,

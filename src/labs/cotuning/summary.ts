@@ -20,6 +20,9 @@ export interface CotuningSummary {
   rate_readout: number | null;
   cv_isi_E: number | null;
   abc_distance: number;
+  /** Appendix B: cosine of C̄w with w, and of the leading eigenvector of C̄ with w */
+  convergence_cosine: number | null;
+  eigenvector_cosine: number | null;
   /** mean read-out rate per group in the tuning test (Fig 1f), Hz */
   tuning_mean: number[];
   /** group-mean read-out weights (E, I) */
@@ -65,6 +68,8 @@ export function cotuningSummary(
     rate_readout: fin(r.rate_readout),
     cv_isi_E: fin(r.cv_isi_E),
     abc_distance: r.abc_distance,
+    convergence_cosine: r.convergence ? fin(r.convergence.cosine) : null,
+    eigenvector_cosine: r.convergence ? fin(r.convergence.eigenCosine) : null,
     tuning_mean: reps
       ? Array.from({ length: M }, (_, g) => r.tuning.reduce((a, row) => a + row[g], 0) / reps)
       : [],
