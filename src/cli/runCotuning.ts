@@ -22,8 +22,22 @@ import { progressBar } from './progress';
 import type { ResolvedRun } from './run';
 import { spikingSimFactory } from './spiking';
 import { BlowUpError } from '../engine/spiking/cpu/cpuSim';
+import type { AbcStep } from '../analysis/abc';
+import { abcCsv, runCotuningAbc } from '../labs/cotuning/abcRun';
 
-type Output = CotuningSummary & { preset: string | null; link: string };
+type Output = CotuningSummary & {
+  preset: string | null;
+  link: string;
+  /** per ABC step: ε, acceptance and the posterior mean (empty without ABC) */
+  abc: {
+    step: number;
+    epsilon: number;
+    accepted: number;
+    proposals: number;
+    accept_rate: number;
+    posterior_mean: Record<'R_EE' | 'R_EI' | 'R_IE' | 'R_II', number>;
+  }[];
+};
 
 async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
   const v = r.values;
@@ -33,6 +47,35 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
   io.err(
     `eilab: cotuning${r.preset ? ` (preset ${r.preset})` : ''}: ${cfg.N} neurons in ${cfg.M} groups, noise ${cfg.noise}, ${cfg.recurrent ? `recurrent W ${cfg.W}, p ${cfg.p}, R ${cfg.R.EE}/${cfg.R.EI}/${cfg.R.IE}/${cfg.R.II}` : 'feedforward'}; learning ${protocol.learnTime} s, window ${protocol.duration} s, seed ${r.seed}, ${label}\n`,
   );
+  const abcSteps = Number(v.abc_steps ?? 0);
+  let abc: AbcStep[] = [];
+  if (abcSteps > 0) {
+    const t0 = performance.now();
+    abc = await runCotuningAbc(
+      cfg,
+      {
+        steps: abcSteps,
+        particles: Number(v.abc_particles),
+        eps0: Number(v.abc_eps0),
+        batch: Number(v.abc_batch),
+        duration: protocol.duration,
+      },
+      r.seed,
+      factory,
+      {
+        onStep: (s) =>
+          io.err(
+            `ABC step ${s.step + 1}/${abcSteps}: ε ${s.epsilon.toPrecision(3)}, ${s.particles.length} accepted of ${s.proposals} (rate ${s.acceptRate.toPrecision(2)}), posterior mean R ${s.mean.map((x) => x.toFixed(2)).join(' ')}, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+          ),
+      },
+    );
+    const last = abc[abc.length - 1];
+    if (last) {
+      // the summary's network: the posterior mean
+      const [EE, EI, IE, II] = last.mean;
+      cfg.R = { EE, EI, IE, II };
+    }
+  }
   const bars = { learn: progressBar(io, 'simulate'), tuning: progressBar(io, 'tuning test') };
   const t0 = performance.now();
   let result;
@@ -61,6 +104,14 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
   });
   const summary: Output = {
     ...cotuningSummary(result, v, { backend: label, wall_s: wall }),
+    abc: abc.map((s) => ({
+      step: s.step,
+      epsilon: s.epsilon,
+      accepted: s.particles.length,
+      proposals: s.proposals,
+      accept_rate: s.acceptRate,
+      posterior_mean: { R_EE: s.mean[0], R_EI: s.mean[1], R_IE: s.mean[2], R_II: s.mean[3] },
+    })),
     preset: r.preset,
     link: `#${link}`,
   };
@@ -74,6 +125,7 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
           ['raster.csv', rasterCsv(result)],
           ['currents.csv', currentsCsv(result)],
           ['tuning.csv', tuningCsv(result)],
+          ...(abc.length ? [['abc.csv', abcCsv(abc)] as const] : []),
         ]);
   return { summary, files };
 }
@@ -103,6 +155,12 @@ function text(s: Output): string {
     );
   if (s.tuning_mean.length)
     L.push(`tuning (read-out Hz per driven group): ${s.tuning_mean.map((x) => fmt(x)).join(' ')}`);
+  if (s.abc.length) {
+    const last = s.abc[s.abc.length - 1];
+    L.push(
+      `ABC: ${s.abc.length} steps, ε ${fmt(s.abc[0].epsilon)} → ${fmt(last.epsilon)}; posterior mean R_EE ${fmt(last.posterior_mean.R_EE)}, R_EI ${fmt(last.posterior_mean.R_EI)}, R_IE ${fmt(last.posterior_mean.R_IE)}, R_II ${fmt(last.posterior_mean.R_II)} (the correlations above are a network at this mean)`,
+    );
+  }
   L.push(`share link: ${s.link}`);
   return L.join('\n') + '\n';
 }

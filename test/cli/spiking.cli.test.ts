@@ -119,6 +119,46 @@ describe('eilab run cotuning', () => {
       expect(b[k]).toEqual(a[k]);
   });
 
+  it('runs sequential ABC over the assembly ratios (preset abc, small) and writes abc.csv', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eilab-abc-'));
+    try {
+      const r = await cli(
+        'run',
+        'cotuning',
+        '--preset',
+        'abc',
+        '--json',
+        '--out',
+        dir,
+        '--set',
+        'N=160',
+        '--set',
+        'duration=0.3',
+        '--set',
+        'abc_steps=2',
+        '--set',
+        'abc_particles=4',
+        '--set',
+        'abc_batch=4',
+      );
+      expect(r.code).toBe(0);
+      const s = JSON.parse(r.stdout) as {
+        abc: { epsilon: number; accepted: number; posterior_mean: Record<string, number> }[];
+      };
+      expect(s.abc.length).toBe(2);
+      expect(s.abc[1].epsilon).toBeLessThanOrEqual(s.abc[0].epsilon);
+      for (const k of ['R_EE', 'R_EI', 'R_IE', 'R_II']) {
+        expect(s.abc[1].posterior_mean[k]).toBeGreaterThanOrEqual(1);
+        expect(s.abc[1].posterior_mean[k]).toBeLessThanOrEqual(11);
+      }
+      const csv = readFileSync(join(dir, 'abc.csv'), 'utf8').trim().split('\n');
+      expect(csv[0]).toBe('step,epsilon,particle,R_EE,R_EI,R_IE,R_II,weight,loss');
+      expect(csv.length).toBe(1 + 2 * 4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses N that does not split into the groups, with exit 2', async () => {
     const r = await cli('run', 'cotuning', '--set', 'N=1001');
     expect(r.code).toBe(EXIT.usage);

@@ -64,4 +64,23 @@ export const COTUNING_PRESETS: readonly Preset[] = [
       learn_time: 100,
     },
   },
+  {
+    id: 'abc',
+    title: 'ABC: which assemblies decorrelate the groups?',
+    explain:
+      'Sequential ABC over the four assembly ratios on a small coupled network (400 neurons, coupling W·N kept as at N = 1000 with W = 3.2, 1 s per proposal): the posterior moves to strong E→E and E→I assemblies. Set N=1000, W=3.2, duration=3, abc_particles=60, abc_steps=20 for the paper-size fit.',
+    figure: 'Fig 3c, Methods IV C',
+    values: {
+      N: 400,
+      noise: 0.2,
+      recurrent: true,
+      readout: false,
+      p: 0.95,
+      W: 8,
+      duration: 1,
+      abc_steps: 4,
+      abc_particles: 12,
+      abc_batch: 8,
+    },
+  },
 ];
