@@ -25,7 +25,22 @@ import { BlowUpError } from '../engine/spiking/cpu/cpuSim';
 import type { AbcStep } from '../analysis/abc';
 import { abcCsv, runCotuningAbc } from '../labs/cotuning/abcRun';
 
+interface SweepPoint {
+  value: number;
+  D: number | null;
+  D_code: number | null;
+  B: number | null;
+  rate_E: number;
+  rate_I: number;
+  C_in_EI: number;
+  C_out_EE: number;
+  C_out_EI: number;
+  C_out_II: number;
+}
+
 type Output = CotuningSummary & {
+  /** per swept value (empty without a sweep) */
+  sweep: SweepPoint[];
   preset: string | null;
   link: string;
   /** per ABC step: ε, acceptance and the posterior mean (empty without ABC) */
@@ -76,6 +91,45 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
       cfg.R = { EE, EI, IE, II };
     }
   }
+  const sweep: SweepPoint[] = [];
+  if (v.sweep === 'noise' || v.sweep === 'W') {
+    const n = Number(v.sweep_points);
+    const a = Number(v.sweep_from);
+    const b = Number(v.sweep_to);
+    for (let i = 0; i < n; i++) {
+      const x = a + ((b - a) * i) / (n - 1);
+      const c = v.sweep === 'noise' ? { ...cfg, noise: x } : { ...cfg, W: x, recurrent: true };
+      let res;
+      try {
+        res = await runCotuning(c, { ...protocol, tuningReps: 0 }, r.seed, factory);
+      } catch (e) {
+        if (e instanceof BlowUpError) throw new CliError(e.message, EXIT.blowUp);
+        throw e;
+      }
+      const fin = (y: number) => (Number.isFinite(y) ? y : null);
+      sweep.push({
+        value: x,
+        D: fin(res.D),
+        D_code: fin(res.D_code),
+        B: fin(res.B),
+        rate_E: res.rate_E,
+        rate_I: res.rate_I,
+        C_in_EI: res.correlations.C_in_EI,
+        C_out_EE: res.correlations.C_out_EE,
+        C_out_EI: res.correlations.C_out_EI,
+        C_out_II: res.correlations.C_out_II,
+      });
+      io.err(
+        `sweep ${String(v.sweep)} = ${x.toPrecision(3)}: D ${String(sweep[i].D?.toFixed(3))}, B ${String(sweep[i].B?.toFixed(3))}, C_in(EI) ${res.correlations.C_in_EI.toFixed(3)}, C_out(EE) ${res.correlations.C_out_EE.toFixed(3)}\n`,
+      );
+    }
+    // the summary's own run: the last value
+    if (v.sweep === 'noise') cfg.noise = b;
+    else {
+      cfg.W = b;
+      cfg.recurrent = true;
+    }
+  }
   const bars = { learn: progressBar(io, 'simulate'), tuning: progressBar(io, 'tuning test') };
   const t0 = performance.now();
   let result;
@@ -104,6 +158,7 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
   });
   const summary: Output = {
     ...cotuningSummary(result, v, { backend: label, wall_s: wall }),
+    sweep,
     abc: abc.map((s) => ({
       step: s.step,
       epsilon: s.epsilon,
@@ -126,6 +181,31 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
           ['currents.csv', currentsCsv(result)],
           ['tuning.csv', tuningCsv(result)],
           ...(abc.length ? [['abc.csv', abcCsv(abc)] as const] : []),
+          ...(sweep.length
+            ? [
+                [
+                  'sweep.csv',
+                  `${String(v.sweep)},D,D_code,B,rate_E,rate_I,C_in_EI,C_out_EE,C_out_EI,C_out_II\n` +
+                    sweep
+                      .map((p) =>
+                        [
+                          p.value,
+                          p.D,
+                          p.D_code,
+                          p.B,
+                          p.rate_E,
+                          p.rate_I,
+                          p.C_in_EI,
+                          p.C_out_EE,
+                          p.C_out_EI,
+                          p.C_out_II,
+                        ].join(','),
+                      )
+                      .join('\n') +
+                    '\n',
+                ] as const,
+              ]
+            : []),
         ]);
   return { summary, files };
 }

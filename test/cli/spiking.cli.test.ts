@@ -159,6 +159,51 @@ describe('eilab run cotuning', () => {
     }
   });
 
+  it('sweeps the noise fraction and writes sweep.csv (Fig 2a)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eilab-sweep-'));
+    try {
+      const r = await cli(
+        'run',
+        'cotuning',
+        '--json',
+        '--out',
+        dir,
+        '--set',
+        'N=160',
+        '--set',
+        'learn_time=0.5',
+        '--set',
+        'duration=0.5',
+        '--set',
+        'tuning_reps=0',
+        '--set',
+        'sweep=noise',
+        '--set',
+        'sweep_from=0.05',
+        '--set',
+        'sweep_to=0.9',
+        '--set',
+        'sweep_points=2',
+      );
+      expect(r.code).toBe(0);
+      const s = JSON.parse(r.stdout) as {
+        sweep: { value: number; C_in_EI: number }[];
+        params: Record<string, unknown>;
+      };
+      expect(s.sweep.map((p) => p.value)).toEqual([0.05, 0.9]);
+      // more private noise, less in-group correlation
+      expect(s.sweep[1].C_in_EI).toBeLessThan(s.sweep[0].C_in_EI);
+      const csv = readFileSync(join(dir, 'sweep.csv'), 'utf8').trim().split('\n');
+      expect(csv[0]).toBe('noise,D,D_code,B,rate_E,rate_I,C_in_EI,C_out_EE,C_out_EI,C_out_II');
+      expect(csv.length).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const bad = await cli('run', 'cotuning', '--set', 'sweep=noise', '--set', 'sweep_to=2');
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toMatch(/noise sweep runs between 0 and 1/);
+  });
+
   it('refuses N that does not split into the groups, with exit 2', async () => {
     const r = await cli('run', 'cotuning', '--set', 'N=1001');
     expect(r.code).toBe(EXIT.usage);

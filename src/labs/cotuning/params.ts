@@ -280,6 +280,41 @@ export const COTUNING_PARAMS: readonly ParamSpec[] = [
     'current injected into the driven group',
     OURS,
   ),
+  {
+    name: 'sweep',
+    label: 'Sweep',
+    kind: 'enum',
+    options: ['none', 'noise', 'W'],
+    default: 'none',
+    group: 'Sweep',
+    description:
+      'run the protocol once per value of the noise fraction (Fig 2a–c) or the coupling W (Fig 2d–f; recurrence on) from sweep_from to sweep_to, and report D, B, rates and correlations per value (sweep.csv)',
+    source: `${PAPER}, Fig 2`,
+  },
+  num(
+    'sweep_from',
+    'Sweep from',
+    '',
+    0,
+    50,
+    0,
+    'Sweep',
+    'first value of the swept parameter',
+    OURS,
+  ),
+  num('sweep_to', 'Sweep to', '', 0, 50, 0.9, 'Sweep', 'last value of the swept parameter', OURS),
+  num(
+    'sweep_points',
+    'Sweep points',
+    '',
+    2,
+    50,
+    5,
+    'Sweep',
+    'number of values (evenly spaced)',
+    OURS,
+    { kind: 'int' },
+  ),
   num(
     'abc_steps',
     'ABC steps',
@@ -407,6 +442,13 @@ export function crossCheck(v: ParamValues): CrossError[] {
       fields: ['learn_time', 'duration'],
       message: 'the measurement window (duration) must fit in the learning time',
     });
+  if (v.sweep === 'noise' && (Number(v.sweep_from) > 1 || Number(v.sweep_to) > 1))
+    errs.push({
+      fields: ['sweep_from', 'sweep_to'],
+      message: 'a noise sweep runs between 0 and 1',
+    });
+  if (v.sweep !== undefined && v.sweep !== 'none' && Number(v.abc_steps) > 0)
+    errs.push({ fields: ['sweep', 'abc_steps'], message: 'choose a sweep or ABC, not both' });
   if (Number(v.input_rate) * Number(v.dt) > 1000)
     errs.push({
       fields: ['input_rate', 'dt'],
