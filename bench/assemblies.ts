@@ -52,6 +52,15 @@ function preset(id: string): ParamValues {
 
 const fmt = (x: number, d = 3) => String(Number(x.toPrecision(d)));
 
+type Timed = { timing?: { encodeMs: number; waitMs: number } };
+const timingOf = (eng: AsmEngine) => ({ ...((eng as Timed).timing ?? { encodeMs: 0, waitMs: 0 }) });
+/** Where a WebGPU solve's time went: encoding the step dispatches vs waiting for the GPU. */
+function timingSplit(eng: AsmEngine, t0: { encodeMs: number; waitMs: number }): string | undefined {
+  const t = (eng as Timed).timing;
+  if (!t) return undefined;
+  return `encoding ${fmt(t.encodeMs - t0.encodeMs)} ms, waiting for the GPU ${fmt(t.waitMs - t0.waitMs)} ms`;
+}
+
 export async function runAsmBench(opts: { quick: boolean; backends: string[] }): Promise<AsmRow[]> {
   const rows: AsmRow[] = [];
   const factories: [string, EngineFactory][] = [];
@@ -70,9 +79,11 @@ export async function runAsmBench(opts: { quick: boolean; backends: string[] }):
     const B = name === 'cpu' ? (opts.quick ? 16 : 64) : opts.quick || soft ? 64 : 1728;
     const stim = Int32Array.from({ length: B }, (_, i) => Math.floor((i * paperNet.nS) / B));
     await eng.solve(stim.subarray(0, Math.min(B, 4))); // warm-up (pipelines, JIT)
+    const tm0 = timingOf(eng);
     const t0 = performance.now();
     const res = await eng.solve(stim);
     const wall = (performance.now() - t0) / 1000;
+    const split = timingSplit(eng, tm0);
     const steps = res.steps.reduce((a, b) => a + b, 0) / B;
     const perState = wall / B;
     // "paper" schedule: 1728 sequential steady states per pass (batch of one); on the GPU a
@@ -85,14 +96,17 @@ export async function runAsmBench(opts: { quick: boolean; backends: string[] }):
       wall_s: wall,
       per_unit: `${fmt(perState * 1000)} ms/steady state, ${fmt(steps)} Euler steps each`,
       extrapolated: `one pass ${fmt(passFast)} s; 500 passes ${fmt((passFast * 500) / 60)} min (fast schedule${name === 'cpu' ? '; = paper schedule on the CPU' : ''})`,
+      note: split,
     });
     if (name !== 'cpu') {
       const one = Int32Array.of(0);
       await eng.solve(one);
+      const tm1 = timingOf(eng);
       const t1 = performance.now();
       const n1 = opts.quick ? 2 : 8;
       for (let k = 0; k < n1; k++) await eng.solve(Int32Array.of(k * 97));
       const w1 = (performance.now() - t1) / 1000 / n1;
+      const split1 = timingSplit(eng, tm1);
       rows.push({
         workload: 'A. paper size, one stimulus at a time ("paper" schedule)',
         backend: name,
@@ -100,6 +114,7 @@ export async function runAsmBench(opts: { quick: boolean; backends: string[] }):
         wall_s: w1 * n1,
         per_unit: `${fmt(w1 * 1000)} ms/steady state`,
         extrapolated: `one pass ${fmt(w1 * paperNet.nS)} s; 500 passes ${fmt((w1 * paperNet.nS * 500) / 3600)} h`,
+        note: split1,
       });
     }
     eng.dispose();

@@ -8,8 +8,8 @@
 //      an integer atomic counter (parity k & 1); competitive factors of the posts whose
 //      weights changed (no weight changes before B)
 //   P  (unless V went NaN in A) per spike: monitors, traces / STP factors (prep_spike)
-//   B  pre events, the threads over each row
-//   C  only with plasticity or a trace sample at this step: post events (threads over each
+//   B  pre events, groups of threads over the spikes, a group's lanes over the spike's row
+//   C  only with plasticity or a trace sample at this step: post events (likewise over each
 //      post's incoming synapses, post traces committed), trace monitors
 // Each kind of work is a loop of its own (SwiftShader pays for untaken branches, see
 // spk_common.wgsl). Barriers: after A, P, B (when C runs) and the end-of-step broadcast of
@@ -115,8 +115,19 @@ fn main(
     }
     storageBarrier();
     workgroupBarrier();
+    // The spikes of a step are spread over groups of `lanes` threads, the lanes of a group
+    // striding over one spike's row (B) or incoming synapses (C): all threads on one spike
+    // when one spikes, down to 32 lanes per spike when many do. Spikes one after another
+    // would chain a few dependent global loads per spike (measured on an H100: ~2–3 µs per
+    // spike and step, BENCHMARKS.md); the spikes of a step touch disjoint synapses and
+    // deliver with integer atomics, so their order does not matter (docs: The step
+    // schedule).
+    let lanes = max(min(32u, WG), WG >> min(32u - countLeadingZeros(max(n, 1u) - 1u), 31u));
+    let lane = lid % lanes;
+    let grp = lid / lanes;
+    let ngrp = WG / lanes;
     // ── B. pre events ──
-    for (var q = 0u; q < n; q++) {
+    for (var q = grp; q < n; q += ngrp) {
       let e = st[list + q];
       for (var p = p0; p < p1; p++) {
         let pr = proj_rec(p);
@@ -125,7 +136,7 @@ fn main(
           let j = e - ps;
           let rp = cst[pr + PR_ROWPTR] + j;
           let rule = plastic_rule(pr, p);
-          for (var s = syn[rp] + lid; s < syn[rp + 1u]; s += WG) {
+          for (var s = syn[rp] + lane; s < syn[rp + 1u]; s += lanes) {
             pre_synapse(pr, p, rule, j, s, k);
           }
         }
@@ -136,7 +147,9 @@ fn main(
       storageBarrier();
       workgroupBarrier();
       // ── C. post events; trace monitors ──
-      for (var q = 0u; q < n; q++) {
+      // x2 is read from the scratch the commit copies from, so a lane that commits while
+      // the others of its group still update leaves their x2 as it was
+      for (var q = grp; q < n; q += ngrp) {
         let e = st[list + q];
         for (var p = p0; p < p1; p++) {
           let pr = proj_rec(p);
@@ -146,10 +159,10 @@ fn main(
             let i = e - qs;
             let x2 = sf(cst[pr + PR_POST_SCR] + 2u * i + 1u);
             let ip = cst[pr + PR_INPTR] + i;
-            for (var m = syn[ip] + lid; m < syn[ip + 1u]; m += WG) {
+            for (var m = syn[ip] + lane; m < syn[ip + 1u]; m += lanes) {
               post_synapse(pr, rule, i, m, x2, k);
             }
-            if (lid == 0u) {
+            if (lane == 0u) {
               commit_post(pr, i, k);
             }
           }

@@ -5,7 +5,7 @@
  */
 import type { ParamSpec, ParamValues } from '../model/params';
 import { paperAlpha } from '../labs/isn/params';
-import { learningRate, SIZES } from '../labs/assemblies/params';
+import { batchSize, learningRate, SIZES } from '../labs/assemblies/params';
 
 export interface LabUi {
   /** parameter groups shown in the Knock-outs & perturbations panel (in this order) */
@@ -77,7 +77,7 @@ const ASM_UI: LabUi = {
       case 'eta':
         return `auto (${learningRate({ ...v, eta: null })}${v.rule === 'gradient' ? ', Adam' : ''})`;
       case 'batch':
-        return `auto (${Math.min(sAxis ** 3, 216)})`;
+        return `auto (${batchSize({ ...v, batch: null }, sAxis ** 3)})`;
       case 'e_axis':
         return `auto (${size.eAxis})`;
       case 's_axis':

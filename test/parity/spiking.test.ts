@@ -639,7 +639,7 @@ describe.each(['fused', 'phased'] as const)('%s strategy', (strategy) => {
       mons,
       // small raster buffers (≥ 2 steps' worth each): networks halt and resume at
       // different steps
-      // and 256 threads per fused workgroup (the GPU default; the other cases run 64)
+      // and 256 threads per fused workgroup (up to 8 groups of lanes over the spikes of a step; the other cases run 64)
       { rasterCapacity: 250, fusedWorkgroupSize: 256 },
     );
     // at least one halt beyond the chunks of the last segment (700 steps)

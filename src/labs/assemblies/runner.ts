@@ -123,6 +123,7 @@ export async function runAssemblies(
   const t1 = performance.now();
   const trainer = new AsmTrainer(engine, trainConfig(v, engine.net.nS, seed));
   let stopped = false;
+  await hooks.onProgress?.('train', 0, trainer.cfg.epochs);
   while (!trainer.done) {
     if (hooks.shouldStop?.()) {
       stopped = true;

@@ -18,16 +18,19 @@
  *    (1506 vs 877): SwiftShader pays ~20 µs per workgroup and per dispatch, more than the
  *    second core earns back. So CPU devices always run fused (FUSED_MAX_ENTITIES_CPU). A
  *    workgroup runs on one core there and pays per thread at each barrier: 64 threads.
- *  - GPUs: not measured yet (no GPU in CI); FUSED_MAX_ENTITIES_GPU is the reach of one
- *    workgroup of 256 threads at ~40 neurons per thread (ARCHITECTURE.md: "up to ~10⁴
- *    neurons"), to be replaced by a measurement.
+ *  - GPUs (NVIDIA H100, Vulkan through Dawn; `npm run bench -- --lab spiking-gpu`,
+ *    BENCHMARKS.md): fused at 1024 threads beat phased at every size measured, COBA
+ *    N = 1 000 … 30 000 by 3–90× (phased pays ~200 µs per step in dispatches there), and
+ *    tied at 100 000; 1024 threads per workgroup beat 256 at every size, 1.2–2.8×. So GPUs
+ *    run fused up to FUSED_MAX_ENTITIES_GPU (beyond what was measured, phased: its work
+ *    spreads over the whole device) with the largest workgroup the device allows.
  */
 export type SpikingStrategy = 'fused' | 'phased';
 
 /** CPU devices: fused at every size (no crossover up to 64 000 neurons, see above). */
 export const FUSED_MAX_ENTITIES_CPU = Number.POSITIVE_INFINITY;
-/** GPUs: fused up to this many entities per network (provisional). */
-export const FUSED_MAX_ENTITIES_GPU = 10_000;
+/** GPUs: fused up to this many entities per network (measured up to 100 000, see above). */
+export const FUSED_MAX_ENTITIES_GPU = 150_000;
 
 /** Is this device a CPU implementation of WebGPU (SwiftShader, a fallback adapter)? */
 export function isCpuDevice(device: GPUDevice): boolean {
@@ -46,7 +49,8 @@ export function chooseStrategy(maxEntities: number, cpuDevice: boolean): Spiking
   return maxEntities <= max ? 'fused' : 'phased';
 }
 
-/** Threads per fused workgroup by default: 64 on CPU devices, 256 on GPUs. */
+/** Threads per fused workgroup by default: 64 on CPU devices, 1024 (or the device's most)
+ *  on GPUs (see above). */
 export function defaultFusedWorkgroupSize(cpuDevice: boolean, deviceMax: number): number {
-  return Math.min(cpuDevice ? 64 : 256, deviceMax);
+  return Math.min(cpuDevice ? 64 : 1024, deviceMax);
 }

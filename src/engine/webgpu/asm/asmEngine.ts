@@ -113,6 +113,9 @@ export class WebGpuAsmEngine implements AsmEngine {
   readonly stepsPerSubmit: number;
   /** statistics of the last solve, for benchmarks */
   lastSolve: SolveInfo = { steps: 0, readbacks: 0, adjointIterations: 0 };
+  /** milliseconds spent since creation encoding the iterative solves' commands and waiting
+   *  for their readbacks (benchmarks: where a step's time goes) */
+  readonly timing = { encodeMs: 0, waitMs: 0 };
 
   private readonly N: number;
   private readonly Q: number;
@@ -492,6 +495,7 @@ export class WebGpuAsmEngine implements AsmEngine {
     let readbacks = 0;
     const [rx, ry] = this.grid(cdiv(B, 64));
     for (;;) {
+      const tEnc = performance.now();
       const t1 = Math.min(limit, t + this.stepsPerSubmit);
       for (; t < t1; t++) step(t);
       if (t >= limit) break;
@@ -509,7 +513,10 @@ export class WebGpuAsmEngine implements AsmEngine {
       this.copy(this.running, this.runningRead, 4);
       this.submit();
       readbacks++;
+      const tWait = performance.now();
+      this.timing.encodeMs += tWait - tEnc;
       await this.mapRead(this.runningRead);
+      this.timing.waitMs += performance.now() - tWait;
       const left = new Uint32Array(this.runningRead.getMappedRange(0, 4))[0];
       this.runningRead.unmap();
       if (left === 0) break;
