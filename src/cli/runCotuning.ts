@@ -5,7 +5,7 @@
  * and tuning.csv.
  */
 import { cotuningConfig, cotuningProtocol } from '../labs/cotuning/params';
-import { runCotuning } from '../labs/cotuning/runner';
+import { runCotuning, runCotuningMany } from '../labs/cotuning/runner';
 import {
   cotuningSummary,
   currentsCsv,
@@ -58,7 +58,7 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
   const v = r.values;
   const cfg = cotuningConfig(v);
   const protocol = cotuningProtocol(v);
-  const { factory, label } = await spikingSimFactory(r.backend, io);
+  const { factory, label, many } = await spikingSimFactory(r.backend, io);
   io.err(
     `eilab: cotuning${r.preset ? ` (preset ${r.preset})` : ''}: ${cfg.N} neurons in ${cfg.M} groups, noise ${cfg.noise}, ${cfg.recurrent ? `recurrent W ${cfg.W}, p ${cfg.p}, R ${cfg.R.EE}/${cfg.R.EI}/${cfg.R.IE}/${cfg.R.II}` : 'feedforward'}; learning ${protocol.learnTime} s, window ${protocol.duration} s, seed ${r.seed}, ${label}\n`,
   );
@@ -83,6 +83,7 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
             `ABC step ${s.step + 1}/${abcSteps}: ε ${s.epsilon.toPrecision(3)}, ${s.particles.length} accepted of ${s.proposals} (rate ${s.acceptRate.toPrecision(2)}), posterior mean R ${s.mean.map((x) => x.toFixed(2)).join(' ')}, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
           ),
       },
+      many,
     );
     const last = abc[abc.length - 1];
     if (last) {
@@ -96,17 +97,30 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
     const n = Number(v.sweep_points);
     const a = Number(v.sweep_from);
     const b = Number(v.sweep_to);
-    for (let i = 0; i < n; i++) {
-      const x = a + ((b - a) * i) / (n - 1);
-      const c = v.sweep === 'noise' ? { ...cfg, noise: x } : { ...cfg, W: x, recurrent: true };
-      let res;
-      try {
-        res = await runCotuning(c, { ...protocol, tuningReps: 0 }, r.seed, factory);
-      } catch (e) {
-        if (e instanceof BlowUpError) throw new CliError(e.message, EXIT.blowUp);
-        throw e;
-      }
-      const fin = (y: number) => (Number.isFinite(y) ? y : null);
+    const xs = Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
+    const fin = (y: number) => (Number.isFinite(y) ? y : null);
+    let results;
+    const tSweep = performance.now();
+    try {
+      // every value from the same seed; on WebGPU all of them in one batched run
+      results = await runCotuningMany(
+        xs.map((x) => ({
+          cfg: v.sweep === 'noise' ? { ...cfg, noise: x } : { ...cfg, W: x, recurrent: true },
+          seed: r.seed,
+        })),
+        { ...protocol, tuningReps: 0 },
+        factory,
+        many,
+      );
+    } catch (e) {
+      if (e instanceof BlowUpError) throw new CliError(e.message, EXIT.blowUp);
+      throw e;
+    }
+    io.err(
+      `sweep: ${n} values in ${((performance.now() - tSweep) / 1000).toFixed(1)} s (${many ? 'one batched GPU run' : 'one after another'})\n`,
+    );
+    results.forEach((res, i) => {
+      const x = xs[i];
       sweep.push({
         value: x,
         D: fin(res.D),
@@ -122,7 +136,7 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
       io.err(
         `sweep ${String(v.sweep)} = ${x.toPrecision(3)}: D ${String(sweep[i].D?.toFixed(3))}, B ${String(sweep[i].B?.toFixed(3))}, C_in(EI) ${res.correlations.C_in_EI.toFixed(3)}, C_out(EE) ${res.correlations.C_out_EE.toFixed(3)}\n`,
       );
-    }
+    });
     // the summary's own run: the last value
     if (v.sweep === 'noise') cfg.noise = b;
     else {

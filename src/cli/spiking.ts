@@ -5,7 +5,7 @@
  */
 import { CpuSpikingSim } from '../engine/spiking/cpu/cpuSim';
 import { BackendLimitError } from '../engine/backend';
-import type { SimFactory } from '../labs/cotuning/runner';
+import type { ManySimFactory, SimFactory } from '../labs/cotuning/runner';
 import type { CliIo } from './io';
 import type { CliBackend } from './run';
 import { CliError, EXIT } from './io';
@@ -13,7 +13,7 @@ import { CliError, EXIT } from './io';
 export async function spikingSimFactory(
   kind: CliBackend,
   io: CliIo,
-): Promise<{ factory: SimFactory; label: string }> {
+): Promise<{ factory: SimFactory; label: string; many?: ManySimFactory }> {
   const cpu = { factory: ((net) => new CpuSpikingSim(net)) as SimFactory, label: 'cpu' };
   if (kind === 'cpu') return cpu;
   let reason = '';
@@ -21,6 +21,7 @@ export async function spikingSimFactory(
     const { nodeGpu } = await import('../engine/webgpu/node');
     const { acquireDevice } = await import('../engine/webgpu/device');
     const { createWebGpuSpikingSim } = await import('../engine/spiking/webgpu/engine');
+    const { batchViews } = await import('../engine/spiking/webgpu/batchViews');
     const { device } = await acquireDevice(await nodeGpu());
     const factory: SimFactory = async (net) => {
       try {
@@ -31,8 +32,13 @@ export async function spikingSimFactory(
         throw e;
       }
     };
+    // sweeps and ABC populations: one batched run (BackendLimitError → the runner splits it)
+    const many: ManySimFactory = async (nets) => {
+      const sim = await createWebGpuSpikingSim(device, nets);
+      return { sims: batchViews(sim), dispose: () => sim.dispose() };
+    };
     const name = device.adapterInfo?.description || device.adapterInfo?.vendor || 'adapter';
-    return { factory, label: `webgpu (${name})` };
+    return { factory, label: `webgpu (${name})`, many };
   } catch (e) {
     reason = e instanceof Error ? e.message : String(e);
   }

@@ -7,7 +7,7 @@
  */
 import { runAbc, type AbcStep } from '../../analysis/abc';
 import type { CotuningConfig } from './network';
-import { DEFAULT_PROTOCOL, runCotuning, type SimFactory } from './runner';
+import { DEFAULT_PROTOCOL, runCotuningMany, type ManySimFactory, type SimFactory } from './runner';
 
 export interface CotuningAbcOptions {
   steps: number;
@@ -26,6 +26,7 @@ export async function runCotuningAbc(
   seed: number,
   makeSim: SimFactory,
   hooks: { onStep?: (s: AbcStep) => void; onSim?: (n: number) => void } = {},
+  makeMany?: ManySimFactory,
 ): Promise<AbcStep[]> {
   let sims = 0;
   return runAbc(
@@ -39,20 +40,19 @@ export async function runCotuningAbc(
       maxProposalsPerStep: Math.max(50 * o.particles, 200),
       seed,
     },
+    // a batch of proposals is one batched GPU run when `makeMany` is given
     async (thetas, first) => {
-      const losses: number[] = [];
-      for (let i = 0; i < thetas.length; i++) {
-        const [EE, EI, IE, II] = thetas[i];
-        const r = await runCotuning(
-          { ...cfg, recurrent: true, readout: false, R: { EE, EI, IE, II } },
-          { ...DEFAULT_PROTOCOL, learnTime: 0, duration: o.duration, tuningReps: 0 },
-          seed + 1 + first + i,
-          makeSim,
-        );
-        losses.push(r.abc_distance);
-        hooks.onSim?.(++sims);
-      }
-      return losses;
+      const results = await runCotuningMany(
+        thetas.map(([EE, EI, IE, II], i) => ({
+          cfg: { ...cfg, recurrent: true, readout: false, R: { EE, EI, IE, II } },
+          seed: seed + 1 + first + i,
+        })),
+        { ...DEFAULT_PROTOCOL, learnTime: 0, duration: o.duration, tuningReps: 0 },
+        makeSim,
+        makeMany,
+        () => hooks.onSim?.(++sims),
+      );
+      return results.map((r) => r.abc_distance);
     },
     hooks.onStep,
   );

@@ -10,6 +10,7 @@
 import { compileNetwork, type CompiledNet } from '../../model/spiking/build';
 import type { MonitorSpec } from '../../engine/spiking/monitor';
 import type { SpikingSimLike } from '../../engine/spiking/sim';
+import { BackendLimitError } from '../../engine/backend';
 import { cotuningSpec, groupLayout, type CotuningConfig, type Pathway } from './network';
 import {
   abcDistance,
@@ -103,6 +104,69 @@ export interface CotuningHooks {
 }
 
 export type SimFactory = (net: CompiledNet) => Promise<SpikingSimLike> | SpikingSimLike;
+
+/** One simulation per network of a list, run together (WebGPU: one batch, views that meet
+ *  at every run, src/engine/spiking/webgpu/batchViews.ts). `release` says a view's protocol
+ *  is over. */
+export type ManySimFactory = (nets: CompiledNet[]) => Promise<{
+  sims: (SpikingSimLike & { release?(): void })[];
+  dispose(): void;
+}>;
+
+/**
+ * Run the protocol on several networks (a sweep's points, an ABC population): with
+ * `makeMany`, all of them in one batched simulation, split in halves when the batch exceeds
+ * the device's limits (BackendLimitError); without it, one after another on `makeSim`.
+ * The results are in the order of `items`, each the same as runCotuning's for that item.
+ */
+export async function runCotuningMany(
+  items: readonly { cfg: CotuningConfig; seed: number }[],
+  protocol: CotuningProtocol,
+  makeSim: SimFactory,
+  makeMany?: ManySimFactory,
+  onResult?: (i: number, r: CotuningResult) => void,
+): Promise<CotuningResult[]> {
+  if (!makeMany || items.length <= 1) {
+    const out: CotuningResult[] = [];
+    for (let i = 0; i < items.length; i++) {
+      out.push(await runCotuning(items[i].cfg, protocol, items[i].seed, makeSim));
+      onResult?.(i, out[i]);
+    }
+    return out;
+  }
+  const nets = items.map((it) => compileNetwork(cotuningSpec(it.cfg), it.seed));
+  let batch;
+  try {
+    batch = await makeMany(nets);
+  } catch (e) {
+    if (!(e instanceof BackendLimitError)) throw e;
+    const h = Math.ceil(items.length / 2);
+    const a = await runCotuningMany(items.slice(0, h), protocol, makeSim, makeMany, onResult);
+    const b = await runCotuningMany(items.slice(h), protocol, makeSim, makeMany, (i, r) =>
+      onResult?.(h + i, r),
+    );
+    return [...a, ...b];
+  }
+  const { sims, dispose } = batch;
+  try {
+    const settled = await Promise.allSettled(
+      items.map(async (it, b) => {
+        try {
+          const r = await runOn(sims[b], nets[b], it.cfg, protocol, it.seed, {});
+          onResult?.(b, r);
+          return r;
+        } finally {
+          sims[b].release?.();
+        }
+      }),
+    );
+    const failed = settled.find((x) => x.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((x) => (x as PromiseFulfilledResult<CotuningResult>).value);
+  } finally {
+    dispose();
+  }
+}
 
 function projIndex(net: CompiledNet, name: string): number {
   return net.projections.findIndex((p) => p.name === name);
