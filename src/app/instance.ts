@@ -15,6 +15,8 @@ import { acquireAsmBackend } from './asmBackend';
 import { createAsmClient, inPageAsmPort, type AsmClient, type AsmPortLike } from './asmClient';
 import { createRunner, type Runner } from './runner';
 import { createWorkerRunner } from './workerRunner';
+import { cotStore, COT_LAB_ID } from '../state/cotStore';
+import { createCotClient, type CotClient, type CotPortLike } from './cotClient';
 
 function inPage(): Runner {
   return createRunner(appStore, { acquire: acquireBackend });
@@ -46,34 +48,57 @@ export const asmRunner: AsmClient = createAsmClient(appStore, asmStore, {
   inPage: () => inPageAsmPort(acquireAsmBackend),
 });
 
+/** The co-tuning lab's runner (its worker starts with its first run). */
+export const cotRunner: CotClient = createCotClient(appStore, cotStore, {
+  connect: () =>
+    typeof Worker === 'undefined'
+      ? null
+      : (new Worker(new URL('./cotWorker.ts', import.meta.url), {
+          type: 'module',
+          name: 'eilab-cotuning',
+        }) as unknown as CotPortLike),
+});
+
 const isnRunner = pageRunner();
 
 const asmShown = () => appStore.getState().labId === ASM_LAB_ID;
+const cotShown = () => appStore.getState().labId === COT_LAB_ID;
 
 /** Whether the run of the lab being shown is running. */
 export function isRunning(): boolean {
+  if (cotShown()) return cotStore.getState().progress.status === 'running';
   return asmShown()
     ? asmStore.getState().progress.status === 'running'
     : appStore.getState().status === 'running';
 }
 
+/** The runner of the lab being shown. */
+function shown(): Pick<Runner, 'start' | 'pause' | 'step' | 'reset' | 'idle'> {
+  return cotShown() ? cotRunner : asmShown() ? asmRunner : isnRunner;
+}
+
 export const runner: Runner = {
   async init() {
-    await Promise.all([isnRunner.init(), asmRunner.init()]);
+    await Promise.all([isnRunner.init(), asmRunner.init(), cotRunner.init()]);
   },
-  start: () => (asmShown() ? asmRunner.start() : isnRunner.start()),
-  pause: () => (asmShown() ? asmRunner.pause() : isnRunner.pause()),
-  step: () => (asmShown() ? asmRunner.step() : isnRunner.step()),
-  reset: () => (asmShown() ? asmRunner.reset() : isnRunner.reset()),
+  start: () => shown().start(),
+  pause: () => shown().pause(),
+  step: () => shown().step(),
+  reset: () => shown().reset(),
   async setBackendPref(pref) {
-    await Promise.all([isnRunner.setBackendPref(pref), asmRunner.setBackendPref(pref)]);
+    await Promise.all([
+      isnRunner.setBackendPref(pref),
+      asmRunner.setBackendPref(pref),
+      cotRunner.setBackendPref(pref),
+    ]);
   },
   exportFile: (kind) => isnRunner.exportFile(kind),
   get idle() {
-    return asmShown() ? asmRunner.idle : isnRunner.idle;
+    return shown().idle;
   },
   dispose() {
     isnRunner.dispose();
     asmRunner.dispose();
+    cotRunner.dispose();
   },
 };

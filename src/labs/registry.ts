@@ -60,7 +60,7 @@ export const LABS: readonly LabInfo[] = [
     params: COTUNING_PARAMS,
     presets: COTUNING_PRESETS,
     crossCheck: cotuningCrossCheck,
-    app: false,
+    app: true,
   },
   {
     id: 'reduced',

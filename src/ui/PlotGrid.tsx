@@ -9,6 +9,8 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { LivePlot } from './plots/LivePlot';
 import type { FigureId } from './plots/figures';
 import { AsmPlotGrid } from './asm/AsmPlotGrid';
+import { CotPlotGrid } from './cot/CotPlotGrid';
+import { COT_LAB_ID } from '../state/cotStore';
 
 /** Plots of each view of the ISN lab; `wide` spans both columns. */
 const LAYOUTS: Record<IsnViewId, { figure: FigureId; wide?: boolean }[]> = {
@@ -75,15 +77,8 @@ export function Tabs() {
   );
 }
 
-export function PlotGrid() {
-  const labId = useApp((s) => s.labId);
-  if (labId === ASM_LAB_ID) return <AsmPlotGrid />;
-  return <IsnPlotGrid />;
-}
-
-function IsnPlotGrid() {
-  const view = useApp((s) => s.view);
-  const cells = LAYOUTS[view as IsnViewId] ?? LAYOUTS.overview;
+/** Rows of a two-column grid of cells, `wide` ones spanning both columns. */
+export function gridRows(cells: readonly { wide?: boolean }[]): number {
   let rows = 0;
   let col = 0;
   for (const c of cells) {
@@ -95,6 +90,20 @@ function IsnPlotGrid() {
       col = 1;
     } else col = 0;
   }
+  return rows;
+}
+
+export function PlotGrid() {
+  const labId = useApp((s) => s.labId);
+  if (labId === ASM_LAB_ID) return <AsmPlotGrid />;
+  if (labId === COT_LAB_ID) return <CotPlotGrid />;
+  return <IsnPlotGrid />;
+}
+
+function IsnPlotGrid() {
+  const view = useApp((s) => s.view);
+  const cells = LAYOUTS[view as IsnViewId] ?? LAYOUTS.overview;
+  const rows = gridRows(cells);
   return (
     <>
       <Tabs />

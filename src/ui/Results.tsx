@@ -9,7 +9,8 @@ import type { ExportKind } from '../app/runner';
 import { useApp } from './hooks';
 import { Progress } from './Toolbar';
 import { AsmResults } from './asm/AsmResults';
-import { useIsAsm } from './asm/useRun';
+import { useIsAsm, useIsCot } from './asm/useRun';
+import { CotResults } from './cot/CotResults';
 import { download } from './download';
 
 function fmt(x: number): string {
@@ -27,7 +28,7 @@ interface NumProps {
   title?: string;
 }
 
-function Num({ id, label, value, unit, title }: NumProps) {
+export function Num({ id, label, value, unit, title }: NumProps) {
   return (
     <div className="num" title={title}>
       <span className="num-label">{label}</span>
@@ -133,7 +134,9 @@ function ExportMenu() {
 }
 
 export function Results() {
-  return useIsAsm() ? <AsmResults /> : <IsnResults />;
+  const asm = useIsAsm();
+  const cot = useIsCot();
+  return cot ? <CotResults /> : asm ? <AsmResults /> : <IsnResults />;
 }
 
 function IsnResults() {

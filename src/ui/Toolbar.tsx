@@ -8,12 +8,14 @@ import { runner } from '../app/instance';
 import { shareUrl } from '../state/link';
 import { appStore, MAX_SEED } from '../state/store';
 import { useApp } from './hooks';
-import { useBackendInfo, useIsAsm, useRunStatus } from './asm/useRun';
+import { useBackendInfo, useIsAsm, useIsCot, useRunStatus } from './asm/useRun';
 
 function RunControls() {
   const status = useRunStatus();
   const ready = useBackendInfo().state !== 'detecting';
-  const unit = useIsAsm() ? 'pass' : 'trial';
+  const asm = useIsAsm();
+  const cot = useIsCot();
+  const unit = asm ? 'pass' : cot ? 'sample' : 'trial';
   const blocked = useApp((s) => Object.keys(s.drafts).length > 0 || s.seedError !== null);
   const running = status === 'running';
   const runLabel =

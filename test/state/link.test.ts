@@ -116,9 +116,17 @@ describe('links to labs that run from the command line', () => {
   it('load the first app lab and say how to run the linked lab', () => {
     const store = createAppStore();
     store.getState().selectLab('assemblies');
-    const msgs = loadHash(store, '#v=1&lab=cotuning&noise=0.2');
+    const msgs = loadHash(store, '#v=1&lab=coba&N=2000');
     expect(store.getState().labId).toBe('isn');
-    expect(msgs.join(' ')).toMatch(/"cotuning" runs from the command line.*eilab run cotuning/);
+    expect(msgs.join(' ')).toMatch(/"coba" runs from the command line.*eilab run coba/);
+  });
+  it('the co-tuning lab has a page: its link opens it with its values and view', () => {
+    const store = createAppStore();
+    const msgs = loadHash(store, '#v=1&lab=cotuning&noise=0.2&view=activity');
+    expect(msgs).toEqual([]);
+    expect(store.getState().labId).toBe('cotuning');
+    expect(store.getState().values.noise).toBe(0.2);
+    expect(store.getState().view).toBe('activity');
   });
   it('cannot be picked in the app', () => {
     const store = createAppStore();

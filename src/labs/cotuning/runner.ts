@@ -98,9 +98,17 @@ export interface CotuningResult {
 
 export interface CotuningHooks {
   onProgress?: (stage: 'learn' | 'tuning', done: number, total: number) => void;
-  /** called after each sample of D and B (live plots) */
-  onSample?: (s: CotuningResult['history'][number]) => void;
+  /** called after each sample of D and B (live plots), with the read-out's weights then */
+  onSample?: (
+    s: CotuningResult['history'][number],
+    w: { wE: Float32Array; wI: Float32Array },
+  ) => void;
   shouldStop?: () => boolean;
+  /** awaited between two stretches of the run (≤ one sample interval): a pause holds it */
+  waitIfPaused?: () => Promise<void>;
+  /** knock-outs and perturbations asked for while running (the app's buttons), applied at
+   *  once, i.e. at the next stop of the run (≤ one sample interval); their `t` is ignored */
+  takeEvents?: () => readonly CotuningEvent[];
 }
 
 export type SimFactory = (net: CompiledNet) => Promise<SpikingSimLike> | SpikingSimLike;
@@ -235,7 +243,11 @@ async function runOn(
     }
   };
   for (const b of boundaries) {
+    await hooks.waitIfPaused?.();
+    if (hooks.shouldStop?.()) break;
     applyEvents();
+    for (const e of hooks.takeEvents?.() ?? [])
+      applyEvent(sim, e, { nE, groupE, groupI, recurrent, pE, pI });
     const mon: MonitorSpec = { rateBin: every };
     if (k >= winFrom) mon.spikes = { from: 0, to: nE + nI + (readout >= 0 ? 1 : 0) };
     if (k >= curFrom && readout >= 0) mon.traces = { neurons: [readout], every: binSteps };
@@ -253,7 +265,7 @@ async function runOn(
         readoutRate: (rec.rateCounts[popReadout].data[bin] / (binLen * cfg.dt)) * 1000,
       };
       history.push(s);
-      hooks.onSample?.(s);
+      hooks.onSample?.(s, { wE, wI });
     }
     hooks.onProgress?.('learn', k, total);
     if (hooks.shouldStop?.()) break;

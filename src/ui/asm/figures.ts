@@ -5,16 +5,10 @@
  */
 import type { AsmCorrelation, AsmPerturbSummary, AsmState } from '../../state/asmStore';
 import type { Figure } from '../plots/figures';
+import { plain, type StoreFigure } from '../plots/StorePlot';
 import { axis, baseLayout, centerNote, COLORS, type Data, type Layout } from '../plots/plotly';
 
-export interface AsmFigure {
-  label: string;
-  build: (s: AsmState) => Figure;
-  /** the state the figure draws: a redraw when it changes */
-  watch: (s: AsmState) => unknown;
-  csv?: (s: AsmState) => string | null;
-  json?: (s: AsmState) => unknown;
-}
+export type AsmFigure = StoreFigure<AsmState>;
 
 export const C = {
   before: '#8e959c',
@@ -61,15 +55,7 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
 }
 
 /** Typed arrays as plain arrays (JSON export). */
-export function plain(x: unknown): unknown {
-  if (ArrayBuffer.isView(x) && !(x instanceof DataView))
-    return Array.from(x as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
-  if (typeof x === 'number') return Number.isFinite(x) ? x : null;
-  if (Array.isArray(x)) return x.map(plain);
-  if (x && typeof x === 'object')
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, plain(v)]));
-  return x;
-}
+export { plain };
 
 /**
  * A layout whose title has a subtitle: the figure's name, then its statistics in smaller type.

@@ -1,26 +1,36 @@
 /**
  * The run state of the lab being shown, for the shared toolbar: the ISN lab's lives in the app
- * store, the assemblies lab's in its own store.
+ * store, the assemblies and co-tuning labs' in their own stores.
  */
 import { ASM_LAB_ID } from '../../state/asmViews';
 import type { BackendInfo, RunStatus } from '../../state/store';
 import { useApp } from '../hooks';
 import { useAsm } from './hooks';
+import { useCot } from '../cot/hooks';
+import { COT_LAB_ID } from '../../state/cotStore';
 
 export function useIsAsm(): boolean {
   return useApp((s) => s.labId === ASM_LAB_ID);
 }
 
+export function useIsCot(): boolean {
+  return useApp((s) => s.labId === COT_LAB_ID);
+}
+
 export function useRunStatus(): RunStatus {
   const asm = useIsAsm();
+  const cot = useIsCot();
   const a = useAsm((s) => s.progress.status);
+  const c = useCot((s) => s.progress.status);
   const i = useApp((s) => s.status);
-  return asm ? a : i;
+  return cot ? c : asm ? a : i;
 }
 
 export function useBackendInfo(): BackendInfo {
   const asm = useIsAsm();
+  const cot = useIsCot();
   const a = useAsm((s) => s.backend);
+  const c = useCot((s) => s.backend);
   const i = useApp((s) => s.backend);
-  return asm ? a : i;
+  return cot ? c : asm ? a : i;
 }

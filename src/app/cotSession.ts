@@ -1,0 +1,285 @@
+/**
+ * The co-tuning lab's run, on the worker side (or on the page where workers are unavailable):
+ * the CLI's protocol (labs/cotuning/runner.ts) on the spiking engine — WebGPU when the
+ * preference allows and a device can be had, else the CPU reference — reporting `CotEvent`s
+ * (state/cotStore.ts) as it goes: D, B, the read-out's rate and the group-mean weights at every
+ * sample, progress, and at the end the measurement window's raster, currents, correlations and
+ * the tuning test. Pause, step (to the next sample), stop, and knock-outs / perturbations
+ * applied mid-run (the lab's buttons).
+ */
+import type { BackendPreference } from '../engine/acquire';
+import { CpuSpikingSim } from '../engine/spiking/cpu/cpuSim';
+import type { SpikingSimLike } from '../engine/spiking/sim';
+import type { ParamValues } from '../model/params';
+import { groupLayout } from '../labs/cotuning/network';
+import { groupMeans } from '../labs/cotuning/measures';
+import { cotuningConfig, cotuningProtocol } from '../labs/cotuning/params';
+import { runCotuning, type CotuningEvent, type SimFactory } from '../labs/cotuning/runner';
+import type { CotEvent, CotFinal, CotShape } from '../state/cotStore';
+import type { BackendInfo } from '../state/store';
+
+export type CotCommand =
+  | { kind: 'start'; values: ParamValues; seed: number; pref: BackendPreference }
+  | { kind: 'shape'; values: ParamValues }
+  | { kind: 'pause' }
+  | { kind: 'resume' }
+  | { kind: 'step' }
+  | { kind: 'stop' }
+  | { kind: 'event'; event: CotuningEvent; label: string };
+
+/** The network and run length the values describe. */
+export function cotShape(values: ParamValues): CotShape {
+  const cfg = cotuningConfig(values);
+  const p = cotuningProtocol(values);
+  const { nE, nI } = groupLayout(cfg);
+  return {
+    nE,
+    nI,
+    M: cfg.M,
+    dt: cfg.dt,
+    seconds: Math.max(p.learnTime, p.duration),
+    readout: cfg.readout,
+  };
+}
+
+/** A macrotask turn, so that commands (pause, stop, knock-outs) get through between stretches. */
+function turn(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+interface Backend {
+  factory: SimFactory;
+  info: BackendInfo;
+}
+
+async function acquire(
+  pref: BackendPreference,
+  gpu: GPU | null | undefined,
+  onLost: (why: string) => void,
+): Promise<Backend> {
+  const cpu = (reason: string | null): Backend => ({
+    factory: (net) => new CpuSpikingSim(net),
+    info: { state: 'ready', kind: 'cpu', label: 'CPU reference', fallbackReason: reason },
+  });
+  if (pref === 'cpu') return cpu('CPU chosen');
+  if (!gpu) {
+    if (pref === 'webgpu') throw new Error('WebGPU is not available in this browser');
+    return cpu('WebGPU is not available in this browser');
+  }
+  try {
+    const [{ acquireDevice }, { createWebGpuSpikingSim }] = await Promise.all([
+      import('../engine/webgpu/device'),
+      import('../engine/spiking/webgpu/engine'),
+    ]);
+    const dev = await acquireDevice(gpu);
+    void dev.device.lost.then((info) =>
+      onLost(`${info.reason}${info.message ? `: ${info.message}` : ''}`),
+    );
+    return {
+      factory: (net) => createWebGpuSpikingSim(dev.device, [net]),
+      info: { state: 'ready', kind: 'webgpu', label: dev.label, fallbackReason: null },
+    };
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    if (pref === 'webgpu') throw new Error(`WebGPU backend unavailable: ${why}`);
+    return cpu(why);
+  }
+}
+
+export class CotSession {
+  private paused = false;
+  private stepping = false;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private queued: { event: CotuningEvent; label: string }[] = [];
+  private running: Promise<void> | null = null;
+  private lost: string | null = null;
+
+  constructor(
+    private readonly post: (ev: CotEvent, transfer?: Transferable[]) => void,
+    private readonly gpu: () => GPU | null | undefined,
+  ) {}
+
+  handle(c: CotCommand): void {
+    switch (c.kind) {
+      case 'shape':
+        if (!this.running) this.post({ kind: 'reset', shape: cotShape(c.values) });
+        break;
+      case 'start':
+        void this.start(c.values, c.seed, c.pref);
+        break;
+      case 'pause':
+        if (this.running && !this.paused) {
+          this.paused = true;
+          this.post({ kind: 'status', status: 'paused' });
+        }
+        break;
+      case 'resume':
+      case 'step':
+        if (this.running) {
+          this.stepping = c.kind === 'step';
+          if (this.paused) {
+            this.paused = false;
+            this.post({ kind: 'status', status: 'running' });
+            this.wake?.();
+          }
+        }
+        break;
+      case 'stop':
+        this.stopped = true;
+        this.paused = false;
+        this.wake?.();
+        break;
+      case 'event':
+        if (this.running) this.queued.push({ event: c.event, label: c.label });
+        break;
+    }
+  }
+
+  /** Wait for the current run to end (tests). */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  private async start(values: ParamValues, seed: number, pref: BackendPreference): Promise<void> {
+    if (this.running) {
+      // a new start replaces the run: stop it first
+      this.handle({ kind: 'stop' });
+      await this.running;
+    }
+    this.stopped = false;
+    this.paused = false;
+    this.stepping = false;
+    this.queued = [];
+    this.lost = null;
+    const shape = cotShape(values);
+    this.post({ kind: 'reset', shape });
+    this.running = this.run(values, seed, pref).finally(() => {
+      this.running = null;
+    });
+    await this.running;
+  }
+
+  private async run(values: ParamValues, seed: number, pref: BackendPreference): Promise<void> {
+    let backend: Backend;
+    try {
+      backend = await acquire(pref, this.gpu(), (why) => {
+        this.lost = why;
+      });
+    } catch (e) {
+      this.post({
+        kind: 'backend',
+        backend: { state: 'failed', kind: null, label: '', fallbackReason: String(e) },
+      });
+      this.post({
+        kind: 'status',
+        status: 'error',
+        runError: e instanceof Error ? e.message : String(e),
+      });
+      return;
+    }
+    this.post({ kind: 'backend', backend: backend.info });
+    const cfg = cotuningConfig(values);
+    const protocol = cotuningProtocol(values);
+    const { groupE, groupI } = groupLayout(cfg);
+    this.post({ kind: 'status', status: 'running' });
+    const t0 = performance.now();
+    let lastPost = 0;
+    let simT = 0;
+    let sim: SpikingSimLike | null = null;
+    try {
+      const r = await runCotuning(
+        cfg,
+        protocol,
+        seed,
+        async (net) => (sim = await backend.factory(net)),
+        {
+          onProgress: (stage, done, total) => {
+            const now = performance.now();
+            if (stage === 'learn') simT = (done * cfg.dt) / 1000;
+            if (now - lastPost < 100 && done < total) return;
+            lastPost = now;
+            const wall = (now - t0) / 1000;
+            this.post({
+              kind: 'progress',
+              stage,
+              frac: total > 0 ? done / total : 1,
+              speed: stage === 'learn' && wall > 0 ? simT / wall : null,
+            });
+          },
+          onSample: (s, w) => {
+            this.post({
+              kind: 'sample',
+              sample: {
+                ...s,
+                meanE: groupMeans(w.wE, groupE, cfg.M),
+                meanI: groupMeans(w.wI, groupI, cfg.M),
+              },
+            });
+            if (this.stepping) {
+              this.stepping = false;
+              this.paused = true;
+              this.post({ kind: 'status', status: 'paused' });
+            }
+          },
+          shouldStop: () => this.stopped || this.lost !== null,
+          waitIfPaused: async () => {
+            await turn();
+            while (this.paused && !this.stopped) {
+              await new Promise<void>((r) => (this.wake = r));
+              this.wake = null;
+            }
+          },
+          takeEvents: () => {
+            const q = this.queued;
+            this.queued = [];
+            for (const e of q) this.post({ kind: 'applied', t: simT, label: e.label });
+            return q.map((e) => e.event);
+          },
+        },
+      );
+      if (this.lost !== null) throw new Error(`the GPU device was lost (${this.lost})`);
+      if (this.stopped) {
+        this.post({ kind: 'status', status: 'idle' });
+        return;
+      }
+      const final: CotFinal = {
+        D: r.D,
+        D_code: r.D_code,
+        B: r.B,
+        rate_E: r.rate_E,
+        rate_I: r.rate_I,
+        rate_readout: r.rate_readout,
+        cv_isi_E: r.cv_isi_E,
+        correlations: r.correlations,
+        abc_distance: r.abc_distance,
+        convergence: r.convergence,
+        wE: r.wE,
+        wI: r.wI,
+        groupE: r.groupE,
+        groupI: r.groupI,
+        raster: r.raster,
+        currents: r.currents,
+        tuning: r.tuning,
+        seconds: (r.steps * cfg.dt) / 1000,
+        wallSeconds: (performance.now() - t0) / 1000,
+      };
+      this.post({ kind: 'progress', stage: 'done', frac: 1, speed: null });
+      this.post({ kind: 'final', final });
+      this.post({ kind: 'status', status: this.stopped ? 'idle' : 'done' });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.post({
+        kind: 'status',
+        status: 'error',
+        runError: /not finite/.test(msg)
+          ? `The run blew up: ${msg}. Lower the learning rates or the coupling, and run again.`
+          : /lost/.test(msg)
+            ? `${msg}. Run again to start over (on a new GPU device, or on the CPU).`
+            : msg,
+      });
+    } finally {
+      (sim as SpikingSimLike | null)?.dispose?.();
+    }
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The co-tuning lab's results row: progress (learning, then the tuning test) with the speed
+ * in simulated seconds per wall second, the latest D, B and rates (exact values in data-value
+ * for tests), and the knock-outs and perturbations a user can throw in while the network
+ * learns (Giannakakis et al. 2023: block a pathway, freeze E or I plasticity, silence or drive
+ * a group). They act at the run's next stop (≤ one sample interval) and are marked on the
+ * time plots.
+ */
+import { useState } from 'react';
+import { cotRunner } from '../../app/instance';
+import type { CotuningEvent } from '../../labs/cotuning/runner';
+import { Num } from '../Results';
+import { useCot } from './hooks';
+
+const STAGES: Record<string, string> = {
+  idle: 'Ready',
+  learn: 'Learning',
+  tuning: 'Tuning test',
+  done: 'Done',
+};
+
+function CotProgress() {
+  const p = useCot((s) => s.progress);
+  const shape = useCot((s) => s.shape);
+  const words: Record<string, string> = {
+    idle: 'Ready',
+    running: STAGES[p.stage] ?? 'Running',
+    paused: 'Paused',
+    done: 'Done',
+    error: 'Stopped',
+  };
+  const frac =
+    p.status === 'done' ? 1 : p.stage === 'learn' ? p.frac : p.stage === 'tuning' ? p.frac : 0;
+  return (
+    <div className="progress" data-testid="progress" data-status={p.status} data-stage={p.stage}>
+      <div className="progress-text" aria-live="polite">
+        <span className={`status-dot status-${p.status}`} aria-hidden="true" />
+        <span>
+          {words[p.status]}
+          {shape &&
+            p.stage === 'learn' &&
+            ` · ${(p.frac * shape.seconds).toFixed(1)}/${shape.seconds} s`}
+        </span>
+        {p.speed !== null && p.status === 'running' && (
+          <span className="muted">
+            {' '}
+            · {p.speed >= 10 ? Math.round(p.speed) : p.speed.toFixed(2)}× real time
+          </span>
+        )}
+      </div>
+      <div
+        className="progress-bar"
+        role="progressbar"
+        aria-label={STAGES[p.stage] ?? 'Progress'}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(frac * 100)}
+      >
+        <div className="progress-fill" style={{ width: `${(frac * 100).toFixed(2)}%` }} />
+      </div>
+      {p.runError && (
+        <p className="run-error" role="alert" data-testid="run-error">
+          {p.runError}
+        </p>
+      )}
+    </div>
+  );
+}
+
+const PATHWAYS = [
+  ['EE', 'E→E'],
+  ['EI', 'E→I'],
+  ['IE', 'I→E'],
+  ['II', 'I→I'],
+] as const;
+
+/** Knock-outs and perturbations during a run; toggles remember their state for this run. */
+function Interventions() {
+  const status = useCot((s) => s.progress.status);
+  const shape = useCot((s) => s.shape);
+  const [on, setOn] = useState<Record<string, boolean>>({});
+  const [group, setGroup] = useState(0);
+  const live = status === 'running' || status === 'paused';
+  const M = shape?.M ?? 8;
+  const toggle = (
+    key: string,
+    make: (v: boolean) => CotuningEvent,
+    label: (v: boolean) => string,
+  ) => {
+    const v = !on[key];
+    setOn({ ...on, [key]: v });
+    cotRunner.trigger(make(v), label(v));
+  };
+  const btn = (
+    key: string,
+    text: string,
+    make: (v: boolean) => CotuningEvent,
+    label: (v: boolean) => string,
+    title: string,
+  ) => (
+    <button
+      key={key}
+      type="button"
+      className={`btn btn-small${on[key] ? ' active' : ''}`}
+      aria-pressed={!!on[key]}
+      disabled={!live}
+      title={title}
+      data-testid={`cot-${key}`}
+      onClick={() => toggle(key, make, label)}
+    >
+      {text}
+    </button>
+  );
+  return (
+    <div
+      className="cot-interventions"
+      role="group"
+      aria-label="Knock-outs and perturbations during the run"
+    >
+      <span className="muted">Now:</span>
+      {shape?.readout !== false &&
+        PATHWAYS.map(([p, name]) =>
+          btn(
+            `block-${p}`,
+            `block ${name}`,
+            (v) => ({ t: 0, kind: 'block', pathway: p, on: v }),
+            (v) => `${v ? 'block' : 'unblock'} ${name}`,
+            `Stop (or restore) the recurrent ${name} pathway's delivery`,
+          ),
+        )}
+      {btn(
+        'freeze-E',
+        'freeze E',
+        (v) => ({ t: 0, kind: 'freeze', which: 'E', on: v }),
+        (v) => `${v ? 'freeze' : 'unfreeze'} E plasticity`,
+        'Stop (or restart) the plasticity of the E→read-out synapses',
+      )}
+      {btn(
+        'freeze-I',
+        'freeze I',
+        (v) => ({ t: 0, kind: 'freeze', which: 'I', on: v }),
+        (v) => `${v ? 'freeze' : 'unfreeze'} I plasticity`,
+        'Stop (or restart) the plasticity of the I→read-out synapses',
+      )}
+      <label className="cot-group">
+        group{' '}
+        <select
+          value={group}
+          onChange={(e) => setGroup(Number(e.target.value))}
+          disabled={!live}
+          aria-label="Input group"
+        >
+          {Array.from({ length: M }, (_, g) => (
+            <option key={g} value={g}>
+              {g + 1}
+            </option>
+          ))}
+        </select>
+      </label>
+      {btn(
+        `silence-${group}`,
+        'silence',
+        (v) => ({ t: 0, kind: 'silence', group, on: v }),
+        (v) => `${v ? 'silence' : 'release'} group ${group + 1}`,
+        'Silence (or release) the E and I neurons of the chosen input group',
+      )}
+      {btn(
+        `drive-${group}`,
+        'drive +200 pA',
+        (v) => ({ t: 0, kind: 'drive', group, pA: v ? 200 : 0 }),
+        (v) => (v ? `drive group ${group + 1} (+200 pA)` : `stop driving group ${group + 1}`),
+        'Inject (or stop) 200 pA into the neurons of the chosen input group',
+      )}
+    </div>
+  );
+}
+
+export function CotResults() {
+  const last = useCot((s) => (s.samples.length ? s.samples[s.samples.length - 1] : null));
+  const f = useCot((s) => s.final);
+  return (
+    <div
+      className="results cot-results"
+      data-testid="results"
+      aria-label="Results of the run"
+      role="region"
+    >
+      <CotProgress />
+      <div className="nums">
+        <Num
+          id="D"
+          label="D"
+          value={f ? f.D : last ? last.D : null}
+          title="Diversity of the read-out's E weights (eq 1)"
+        />
+        <Num
+          id="B"
+          label="B"
+          value={f ? f.B : last ? last.B : null}
+          title="Balance: correlation of group-mean E and I weights (eq 2)"
+        />
+        <Num
+          id="rate_readout"
+          label="read-out"
+          value={f ? f.rate_readout : last ? last.readoutRate : null}
+          unit="Hz"
+          title="Read-out rate (last sample; the measurement window at the end)"
+        />
+        <Num
+          id="rate_E"
+          label="E"
+          value={f ? f.rate_E : null}
+          unit="Hz"
+          title="Mean E rate over the measurement window"
+        />
+        <Num
+          id="rate_I"
+          label="I"
+          value={f ? f.rate_I : null}
+          unit="Hz"
+          title="Mean I rate over the measurement window"
+        />
+        <Num
+          id="C_in_EI"
+          label="C_in(EI)"
+          value={f ? f.correlations.C_in_EI : null}
+          title="Mean in-group E–I correlation (1 ms bins)"
+        />
+      </div>
+      <Interventions />
+    </div>
+  );
+}

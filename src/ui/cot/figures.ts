@@ -1,0 +1,377 @@
+/**
+ * The co-tuning lab's figures (Giannakakis et al. 2023) as pure functions of the co-tuning
+ * store (state/cotStore.ts) → Plotly data and layout, each with its data as CSV and JSON for
+ * the export buttons. Figure numbers are the paper's.
+ */
+import { groupMeans } from '../../labs/cotuning/measures';
+import type { CotState } from '../../state/cotStore';
+import { fmt, toCsv } from '../asm/figures';
+import type { Figure } from '../plots/figures';
+import { axis, baseLayout, centerNote, COLORS, type Data, type Shape } from '../plots/plotly';
+import type { StoreFigure } from '../plots/StorePlot';
+
+const C = { E: COLORS.E, I: COLORS.I, net: '#333', D: '#2563eb', Dc: '#7aa2f7', B: '#16a085' };
+
+/** One colour per input group (up to 12; cycles beyond). */
+const GROUP = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#ad494a',
+];
+
+function empty(title: string, note: string): Figure {
+  return { data: [], layout: { ...baseLayout(title), annotations: [centerNote(note)] } };
+}
+
+/** Dashed vertical lines at the knock-outs applied during the run. */
+function eventShapes(s: CotState): Partial<Shape>[] {
+  return s.applied.map((a) => ({
+    type: 'line',
+    xref: 'x',
+    yref: 'paper',
+    x0: a.t,
+    x1: a.t,
+    y0: 0,
+    y1: 1,
+    line: { color: '#999', width: 1, dash: 'dash' },
+  }));
+}
+
+const waiting = 'Run the lab to see this';
+/** Spikes drawn in the raster at most (SVG). */
+const MAX_RASTER = 25_000;
+
+export const COT_FIGURES = {
+  'cot-db': {
+    label: 'Diversity D and balance B over time (Fig 1c–d)',
+    watch: (s) => [s.samples, s.applied],
+    build: (s) => {
+      if (!s.samples.length) return empty('Co-tuning: D and B', waiting);
+      const t = s.samples.map((x) => x.t);
+      const data: Data[] = [
+        {
+          x: t,
+          y: s.samples.map((x) => x.D),
+          name: 'D (eq 1)',
+          mode: 'lines',
+          line: { color: C.D },
+        },
+        {
+          x: t,
+          y: s.samples.map((x) => x.D_code),
+          name: "D (authors' code)",
+          mode: 'lines',
+          line: { color: C.Dc, dash: 'dot' },
+        },
+        {
+          x: t,
+          y: s.samples.map((x) => x.B),
+          name: 'B (eq 2)',
+          mode: 'lines',
+          line: { color: C.B },
+        },
+      ];
+      const last = s.samples[s.samples.length - 1];
+      return {
+        data,
+        layout: {
+          ...baseLayout(`Co-tuning: D ${fmt(last.D)}, B ${fmt(last.B)} at ${fmt(last.t)} s`),
+          xaxis: axis('time (s)'),
+          yaxis: axis('D, B', { range: [-1.05, 1.05] }),
+          shapes: eventShapes(s),
+        },
+      };
+    },
+    csv: (s) =>
+      s.samples.length
+        ? toCsv(
+            ['t_s', 'D', 'D_code', 'B', 'readout_rate_Hz'],
+            s.samples.map((x) => [x.t, x.D, x.D_code, x.B, x.readoutRate]),
+          )
+        : null,
+    json: (s) => (s.samples.length ? { samples: s.samples, applied: s.applied } : null),
+  },
+  'cot-wevolution': {
+    label: 'Group-mean read-out weights over time (Fig 1c)',
+    watch: (s) => [s.samples, s.applied],
+    build: (s) => {
+      if (!s.samples.length) return empty('Read-out weights per input group', waiting);
+      const M = s.samples[0].meanE.length;
+      const t = s.samples.map((x) => x.t);
+      const data: Data[] = [];
+      for (let g = 0; g < M; g++) {
+        data.push({
+          x: t,
+          y: s.samples.map((x) => x.meanE[g]),
+          name: `E ${g + 1}`,
+          legendgroup: `g${g}`,
+          mode: 'lines',
+          line: { color: GROUP[g % GROUP.length] },
+        });
+        data.push({
+          x: t,
+          y: s.samples.map((x) => x.meanI[g]),
+          name: `I ${g + 1}`,
+          legendgroup: `g${g}`,
+          showlegend: false,
+          mode: 'lines',
+          line: { color: GROUP[g % GROUP.length], dash: 'dot' },
+        });
+      }
+      return {
+        data,
+        layout: {
+          ...baseLayout('Read-out weights per group (solid E, dotted I)'),
+          xaxis: axis('time (s)'),
+          yaxis: axis('group-mean weight'),
+          shapes: eventShapes(s),
+          showlegend: M <= 8,
+        },
+      };
+    },
+    csv: (s) => {
+      if (!s.samples.length) return null;
+      const M = s.samples[0].meanE.length;
+      const head = ['t_s'];
+      for (let g = 0; g < M; g++) head.push(`wE_group${g + 1}`, `wI_group${g + 1}`);
+      return toCsv(
+        head,
+        s.samples.map((x) => [x.t, ...x.meanE.flatMap((e, g) => [e, x.meanI[g]])]),
+      );
+    },
+  },
+  'cot-weights': {
+    label: 'Read-out weights per group now: co-tuned E and I (Fig 1c–d)',
+    watch: (s) => s.samples,
+    build: (s) => {
+      const last = s.samples[s.samples.length - 1];
+      if (!last) return empty('E and I weights per group', waiting);
+      const g = last.meanE.map((_, i) => `group ${i + 1}`);
+      return {
+        data: [
+          { type: 'bar', x: g, y: last.meanE, name: 'E', marker: { color: C.E } },
+          { type: 'bar', x: g, y: last.meanI, name: 'I', marker: { color: C.I } },
+        ],
+        layout: {
+          ...baseLayout(`E and I weights per group at ${fmt(last.t)} s (B ${fmt(last.B)})`),
+          barmode: 'group',
+          xaxis: axis(''),
+          yaxis: axis('group-mean weight'),
+        },
+      };
+    },
+  },
+  'cot-rate': {
+    label: 'Read-out rate over time',
+    watch: (s) => [s.samples, s.applied],
+    build: (s) => {
+      if (!s.samples.length) return empty('Read-out rate', waiting);
+      return {
+        data: [
+          {
+            x: s.samples.map((x) => x.t),
+            y: s.samples.map((x) => x.readoutRate),
+            name: 'read-out',
+            mode: 'lines',
+            line: { color: C.net },
+          },
+        ],
+        layout: {
+          ...baseLayout('Read-out rate (target ρ₀ from the iSTDP rule)'),
+          xaxis: axis('time (s)'),
+          yaxis: axis('rate (Hz)', { rangemode: 'tozero' }),
+          shapes: eventShapes(s),
+          showlegend: false,
+        },
+      };
+    },
+  },
+  'cot-raster': {
+    label: 'Raster of the measurement window (Fig 2)',
+    watch: (s) => s.final,
+    build: (s) => {
+      const f = s.final;
+      const sh = s.shape;
+      if (!f || !sh)
+        return empty('Raster', 'The raster of the last seconds appears when the run ends');
+      const dtS = sh.dt / 1000;
+      const xE: number[] = [];
+      const yE: number[] = [];
+      const xI: number[] = [];
+      const yI: number[] = [];
+      const t0 = f.raster.from * dtS;
+      // SVG markers (WebGL is not everywhere): beyond MAX_RASTER spikes every k-th neuron
+      const k = Math.max(1, Math.ceil(f.raster.ids.length / MAX_RASTER));
+      for (let q = 0; q < f.raster.ids.length; q++) {
+        const id = f.raster.ids[q];
+        if (id % k !== 0) continue;
+        const t = t0 + f.raster.steps[q] * dtS;
+        if (id < sh.nE) {
+          xE.push(t);
+          yE.push(id);
+        } else {
+          xI.push(t);
+          yI.push(id);
+        }
+      }
+      const marker = (color: string) => ({ color, size: 2 });
+      return {
+        data: [
+          { type: 'scatter', mode: 'markers', x: xE, y: yE, name: 'E', marker: marker(C.E) },
+          { type: 'scatter', mode: 'markers', x: xI, y: yI, name: 'I', marker: marker(C.I) },
+        ],
+        layout: {
+          ...baseLayout(
+            `Raster: E ${fmt(f.rate_E)} Hz, I ${fmt(f.rate_I)} Hz, CV(ISI) ${fmt(f.cv_isi_E)}${k > 1 ? ` (every ${k}th neuron shown)` : ''}`,
+          ),
+          xaxis: axis('time (s)'),
+          yaxis: axis('neuron (E, then I; grouped)'),
+        },
+      };
+    },
+    csv: (s) => {
+      const f = s.final;
+      if (!f || !s.shape) return null;
+      const dt = s.shape.dt / 1000;
+      return toCsv(
+        ['t_s', 'neuron'],
+        Array.from(f.raster.ids, (id, q) => [(f.raster.from + f.raster.steps[q]) * dt, id]),
+      );
+    },
+  },
+  'cot-currents': {
+    label: 'E, I and net currents onto the read-out (Fig 1e)',
+    watch: (s) => s.final,
+    build: (s) => {
+      const f = s.final;
+      if (!f || !f.currents.t.length)
+        return empty(
+          'Currents onto the read-out',
+          'The currents of the last 0.5 s appear when the run ends',
+        );
+      const t = Array.from(f.currents.t);
+      const net = Array.from(f.currents.iE, (e, k) => e + f.currents.iI[k]);
+      return {
+        data: [
+          { x: t, y: Array.from(f.currents.iE), name: 'E', mode: 'lines', line: { color: C.E } },
+          { x: t, y: Array.from(f.currents.iI), name: 'I', mode: 'lines', line: { color: C.I } },
+          { x: t, y: net, name: 'net', mode: 'lines', line: { color: C.net } },
+        ],
+        layout: {
+          ...baseLayout('Currents onto the read-out'),
+          xaxis: axis('time (s)'),
+          yaxis: axis('current (pA)'),
+        },
+      };
+    },
+    csv: (s) =>
+      s.final && s.final.currents.t.length
+        ? toCsv(
+            ['t_s', 'I_E_pA', 'I_I_pA', 'V_mV'],
+            Array.from(s.final.currents.t, (t, k) => [
+              t,
+              s.final!.currents.iE[k],
+              s.final!.currents.iI[k],
+              s.final!.currents.v[k],
+            ]),
+          )
+        : null,
+  },
+  'cot-tuning': {
+    label: 'Tuning test: read-out rate per driven group (Fig 1f)',
+    watch: (s) => s.final,
+    build: (s) => {
+      const f = s.final;
+      if (!f || !f.tuning.length)
+        return empty('Tuning test', 'Set tuning_reps > 0; the test runs after learning');
+      const M = f.tuning[0].length;
+      const mean = Array.from(
+        { length: M },
+        (_, g) => f.tuning.reduce((a, r) => a + r[g], 0) / f.tuning.length,
+      );
+      const sd = mean.map((m, g) =>
+        Math.sqrt(
+          f.tuning.reduce((a, r) => a + (r[g] - m) ** 2, 0) / Math.max(1, f.tuning.length - 1),
+        ),
+      );
+      const wE = groupMeans(f.wE, f.groupE, M);
+      return {
+        data: [
+          {
+            type: 'bar',
+            x: mean.map((_, g) => `group ${g + 1}`),
+            y: mean,
+            error_y: { type: 'data', array: sd, visible: true },
+            name: 'read-out rate',
+            marker: { color: GROUP.slice(0, M) },
+          },
+          {
+            x: mean.map((_, g) => `group ${g + 1}`),
+            y: wE,
+            name: 'group-mean E weight',
+            yaxis: 'y2',
+            mode: 'markers',
+            marker: { color: C.E, symbol: 'diamond', size: 8 },
+          },
+        ],
+        layout: {
+          ...baseLayout(`Tuning test (${f.tuning.length} repetitions)`),
+          xaxis: axis(''),
+          yaxis: axis('read-out rate (Hz)', { rangemode: 'tozero' }),
+          yaxis2: { ...axis('E weight'), overlaying: 'y', side: 'right', showgrid: false },
+        },
+      };
+    },
+    csv: (s) =>
+      s.final && s.final.tuning.length
+        ? toCsv(
+            ['repetition', ...s.final.tuning[0].map((_, g) => `group${g + 1}_Hz`)],
+            s.final.tuning.map((r, i) => [i + 1, ...r]),
+          )
+        : null,
+  },
+  'cot-corr': {
+    label: 'In-group and between-group correlations (Figs 2–3)',
+    watch: (s) => s.final,
+    build: (s) => {
+      const f = s.final;
+      if (!f)
+        return empty(
+          'Correlations',
+          'The correlations of the measurement window appear when the run ends',
+        );
+      const c = f.correlations;
+      const keys = ['C_in_EI', 'C_out_EE', 'C_out_EI', 'C_out_II'] as const;
+      return {
+        data: [
+          {
+            type: 'bar',
+            x: ['in-group E–I', 'between E–E', 'between E–I', 'between I–I'],
+            y: keys.map((k) => c[k]),
+            marker: { color: ['#6c3483', C.E, '#888', C.I] },
+            name: 'correlation',
+          },
+        ],
+        layout: {
+          ...baseLayout(`Correlations (ABC distance ${fmt(f.abc_distance)})`),
+          xaxis: axis(''),
+          yaxis: axis('mean Pearson r (1 ms bins)'),
+          showlegend: false,
+        },
+      };
+    },
+    json: (s) =>
+      s.final ? { correlations: s.final.correlations, abc_distance: s.final.abc_distance } : null,
+  },
+} satisfies Record<string, StoreFigure<CotState>>;
+
+export type CotFigureId = keyof typeof COT_FIGURES;

@@ -1,0 +1,176 @@
+/**
+ * End-to-end: the co-tuning lab (Giannakakis et al. 2023) in the built app, in headless
+ * Chromium.
+ *
+ * Run: npx vite build && npx vitest run --config vitest.e2e.config.ts
+ *
+ * Checks: a link restores the lab and its values; "Step sample" runs to the first sample of D
+ * and B and pauses; a knock-out (freeze E plasticity) thrown in while paused holds the E
+ * weights from then on; the run ends with the measurement window's raster, the currents, the
+ * tuning test and the correlations drawn; the D/B data exports as CSV; the same link on
+ * WebGPU (SwiftShader, in the worker) ends with exactly the CPU's D and B (the engines are
+ * bit-identical); no console errors.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { serveDir, type StaticServer } from './server';
+import { encodeShareState } from '../../src/state/url';
+
+const DIST = resolve(__dirname, '../../dist');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--enable-unsafe-webgpu',
+];
+
+/** 200 neurons in 4 groups, 2 s of learning (samples every 0.1 s), a 0.5 s window. */
+const link = (backend: 'cpu' | 'webgpu', tuningReps: number) =>
+  '#' +
+  encodeShareState({
+    lab: 'cotuning',
+    preset: null,
+    seed: 5,
+    values: { N: 200, M: 4, learn_time: 2, duration: 0.5, tuning_reps: tuningReps },
+    view: null,
+    backend,
+  });
+
+let server: StaticServer;
+let browser: Browser;
+let context: BrowserContext;
+const problems: string[] = [];
+
+async function open(name: string, hash: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${name}: console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${name}: page error: ${e.message}`));
+  await page.goto(server.url + hash);
+  await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 30_000 });
+  return page;
+}
+
+async function status(page: Page): Promise<string> {
+  return (await page.getAttribute('[data-testid=progress]', 'data-status')) ?? '';
+}
+
+async function waitStatus(page: Page, want: string, timeout = 90_000): Promise<void> {
+  await page
+    .waitForSelector(`[data-testid=progress][data-status=${want}]`, { timeout })
+    .catch(async (e: unknown) => {
+      const text = await page.locator('[data-testid=results]').innerText();
+      throw new Error(`status ${want} not reached (${await status(page)}): ${text}`, { cause: e });
+    });
+}
+
+async function points(page: Page, id: string): Promise<number> {
+  await page.waitForSelector(`[data-testid=plot-${id}][data-rev]`, { timeout: 30_000 });
+  return Number(await page.getAttribute(`[data-testid=plot-${id}]`, 'data-points'));
+}
+
+async function value(page: Page, id: string): Promise<number> {
+  return Number(await page.getAttribute(`[data-testid=result-${id}]`, 'data-value'));
+}
+
+beforeAll(async () => {
+  if (!existsSync(resolve(DIST, 'index.html')))
+    throw new Error('dist/ is missing: run `npx vite build` first');
+  server = await serveDir(DIST);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 860 },
+    acceptDownloads: true,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the co-tuning lab in Chromium', () => {
+  let cpuD = NaN;
+  let cpuB = NaN;
+
+  it('steps to the first sample, takes a knock-out while paused, and runs to the analyses', async () => {
+    const page = await open('cpu', link('cpu', 1));
+    expect(await page.inputValue('.lab-select')).toBe('cotuning');
+    expect(await page.innerText('.citation')).toContain('Giannakakis');
+    expect(await page.inputValue('[data-testid=field-N]')).toBe('200');
+
+    await page.click('[data-testid=step]');
+    await waitStatus(page, 'paused');
+    expect(await page.getAttribute('[data-testid=backend-badge]', 'data-kind')).toBe('cpu');
+    // one sample: D, D (code) and B
+    expect(await points(page, 'cot-db')).toBe(3);
+
+    await page.click('[data-testid=cot-freeze-E]');
+    expect(await page.getAttribute('[data-testid=cot-freeze-E]', 'aria-pressed')).toBe('true');
+    await page.click('[data-testid=run]');
+    await waitStatus(page, 'done');
+
+    // 20 samples × 3 curves; D and B finite in [−1, 1]
+    expect(await points(page, 'cot-db')).toBe(60);
+    cpuD = await value(page, 'D');
+    cpuB = await value(page, 'B');
+    expect(Math.abs(cpuD)).toBeLessThanOrEqual(1);
+    expect(Math.abs(cpuB)).toBeLessThanOrEqual(1);
+    expect(await value(page, 'rate_E')).toBeGreaterThan(0);
+
+    // the E weights of every group stay where they were at the knock-out (first sample)
+    const [dl] = await Promise.all([
+      page.waitForEvent('download', { timeout: 20_000 }),
+      page.click('[data-testid=export-cot-wevolution-csv]'),
+    ]);
+    const rows = readFileSync((await dl.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    expect(rows[0]).toBe(
+      't_s,wE_group1,wI_group1,wE_group2,wI_group2,wE_group3,wI_group3,wE_group4,wI_group4',
+    );
+    expect(rows).toHaveLength(21);
+    const first = rows[1].split(',').map(Number);
+    const last = rows[20].split(',').map(Number);
+    for (const c of [1, 3, 5, 7]) expect(last[c]).toBe(first[c]);
+    expect(last[2]).not.toBe(first[2]); // I plasticity went on
+
+    await page.click('[data-testid=tab-activity]');
+    expect(await points(page, 'cot-raster')).toBeGreaterThan(50);
+    expect(await points(page, 'cot-currents')).toBeGreaterThan(100);
+    await page.click('[data-testid=tab-tuning]');
+    expect(await points(page, 'cot-tuning')).toBe(8); // 4 bars + 4 weights
+    expect(await points(page, 'cot-corr')).toBe(4);
+    await page.close();
+  });
+
+  it('runs the same link on WebGPU (SwiftShader) in the worker to the same D and B', async () => {
+    expect(Number.isFinite(cpuD)).toBe(true);
+    // without the freeze and the tuning test: run both back ends here
+    const cpu = await open('cpu2', link('cpu', 0));
+    await cpu.click('[data-testid=run]');
+    await waitStatus(cpu, 'done');
+    const d = await value(cpu, 'D');
+    const b = await value(cpu, 'B');
+    await cpu.close();
+
+    const gpu = await open('webgpu', link('webgpu', 0));
+    await gpu.click('[data-testid=run]');
+    await waitStatus(gpu, 'done', 140_000);
+    expect(await gpu.getAttribute('[data-testid=backend-badge]', 'data-kind')).toBe('webgpu');
+    expect(await value(gpu, 'D')).toBe(d);
+    expect(await value(gpu, 'B')).toBe(b);
+    await gpu.close();
+  });
+
+  it('logged no console errors', () => {
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * The co-tuning lab's run as the app drives it (app/cotSession.ts, CPU backend in Node): the
+ * reports it sends (reset, backend, samples with group-mean weights, final analyses), pause /
+ * step / resume, knock-outs during the run, and a stop; the page store (state/cotStore.ts)
+ * applied from them.
+ */
+import { describe, expect, it } from 'vitest';
+import { createStore } from 'zustand/vanilla';
+import { CotSession, cotShape } from '../../src/app/cotSession';
+import {
+  applyCotEvent,
+  INITIAL_COT_STATE,
+  type CotEvent,
+  type CotState,
+} from '../../src/state/cotStore';
+import { defaults } from '../../src/model/params';
+import { COTUNING_PARAMS } from '../../src/labs/cotuning/params';
+import { runCotuning } from '../../src/labs/cotuning/runner';
+import { cotuningConfig, cotuningProtocol } from '../../src/labs/cotuning/params';
+import { CpuSpikingSim } from '../../src/engine/spiking/cpu/cpuSim';
+
+// 200 neurons in 4 groups, 3 s of learning (sampled every 0.1 s: learn_time/100, ≥ 0.1 s),
+// a 1 s window, 1 tuning rep
+const values = {
+  ...defaults(COTUNING_PARAMS),
+  N: 200,
+  M: 4,
+  learn_time: 3,
+  duration: 1,
+  tuning_reps: 1,
+};
+
+function session() {
+  const store = createStore<CotState>(() => INITIAL_COT_STATE);
+  const events: CotEvent[] = [];
+  const s = new CotSession(
+    (ev) => {
+      events.push(ev);
+      applyCotEvent(store, ev);
+    },
+    () => null,
+  );
+  return { s, store, events };
+}
+
+const until = async (cond: () => boolean, ms = 60000) => {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('co-tuning session (the app page’s run)', () => {
+  it('reports samples and a final result equal to the CLI protocol’s, on the CPU', async () => {
+    const { s, store, events } = session();
+    s.handle({ kind: 'start', values, seed: 7, pref: 'auto' });
+    await until(() => store.getState().progress.status === 'done');
+    const st = store.getState();
+    expect(st.shape).toEqual(cotShape(values));
+    expect(st.backend.kind).toBe('cpu');
+    expect(st.backend.fallbackReason).toMatch(/WebGPU is not available/);
+    expect(st.samples.map((x) => x.t)).toEqual(Array.from({ length: 30 }, (_, k) => (k + 1) / 10));
+    expect(st.samples[0].meanE).toHaveLength(4);
+    const ref = await runCotuning(
+      cotuningConfig(values),
+      cotuningProtocol(values),
+      7,
+      (net) => new CpuSpikingSim(net),
+    );
+    expect(st.final!.D).toBe(ref.D);
+    expect(st.final!.B).toBe(ref.B);
+    expect(st.samples.map((x) => x.D)).toEqual(ref.history.map((h) => h.D));
+    expect(st.final!.tuning).toEqual(ref.tuning);
+    expect(st.final!.raster.ids.length).toBe(ref.raster.ids.length);
+    expect(events[0].kind).toBe('reset');
+  });
+
+  it('step pauses after the next sample; resume runs on; a knock-out is applied and logged', async () => {
+    const { s, store } = session();
+    s.handle({ kind: 'start', values, seed: 7, pref: 'cpu' });
+    s.handle({ kind: 'step' });
+    await until(() => store.getState().progress.status === 'paused');
+    expect(store.getState().samples).toHaveLength(1);
+    s.handle({
+      kind: 'event',
+      event: { t: 0, kind: 'block', pathway: 'EE', on: true },
+      label: 'block E→E',
+    });
+    s.handle({
+      kind: 'event',
+      event: { t: 0, kind: 'freeze', which: 'E', on: true },
+      label: 'freeze E',
+    });
+    s.handle({ kind: 'resume' });
+    await until(() => store.getState().progress.status === 'done');
+    const st = store.getState();
+    expect(st.applied.map((a) => a.label)).toEqual(['block E→E', 'freeze E']);
+    expect(st.applied[0].t).toBeCloseTo(0.1, 6);
+    // E plasticity frozen from t = 0.1 s: the group-mean E weights stay where they were then
+    expect(st.samples[29].meanE).toEqual(st.samples[0].meanE);
+    expect(st.samples[29].meanI).not.toEqual(st.samples[0].meanI);
+  });
+
+  it('stop ends a run without a final result', async () => {
+    const { s, store } = session();
+    s.handle({ kind: 'start', values: { ...values, learn_time: 20 }, seed: 1, pref: 'cpu' });
+    await until(() => store.getState().samples.length >= 1);
+    s.handle({ kind: 'stop' });
+    await s.idle();
+    await until(() => store.getState().progress.status === 'idle');
+    expect(store.getState().final).toBeNull();
+    expect(store.getState().samples.length).toBeLessThan(100);
+  });
+
+  it('asking for WebGPU where there is none is an error the page shows', async () => {
+    const { s, store } = session();
+    s.handle({ kind: 'start', values, seed: 1, pref: 'webgpu' });
+    await until(() => store.getState().progress.status === 'error');
+    expect(store.getState().progress.runError).toMatch(/WebGPU is not available/);
+  });
+});
