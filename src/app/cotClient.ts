@@ -55,6 +55,7 @@ export function createCotClient(
       if (mute && ev.kind !== 'reset') continue;
       mute = false;
       applyCotEvent(cot, ev);
+      if (ev.kind === 'notice' && ev.text) app.getState().pushNotice('warning', ev.text);
     }
   };
   const stopAndClear = () => {

@@ -50,6 +50,8 @@ function turn(): Promise<void> {
 interface Backend {
   factory: SimFactory;
   info: BackendInfo;
+  /** give the GPU device back (its loss is then not reported) */
+  dispose(): void;
 }
 
 async function acquire(
@@ -60,6 +62,7 @@ async function acquire(
   const cpu = (reason: string | null): Backend => ({
     factory: (net) => new CpuSpikingSim(net),
     info: { state: 'ready', kind: 'cpu', label: 'CPU reference', fallbackReason: reason },
+    dispose() {},
   });
   if (pref === 'cpu') return cpu('CPU chosen');
   if (!gpu) {
@@ -72,12 +75,17 @@ async function acquire(
       import('../engine/spiking/webgpu/engine'),
     ]);
     const dev = await acquireDevice(gpu);
-    void dev.device.lost.then((info) =>
-      onLost(`${info.reason}${info.message ? `: ${info.message}` : ''}`),
-    );
+    let given = false;
+    void dev.device.lost.then((info) => {
+      if (!given) onLost(`${info.reason}${info.message ? `: ${info.message}` : ''}`);
+    });
     return {
       factory: (net) => createWebGpuSpikingSim(dev.device, [net]),
       info: { state: 'ready', kind: 'webgpu', label: dev.label, fallbackReason: null },
+      dispose() {
+        given = true;
+        dev.device.destroy();
+      },
     };
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
@@ -160,126 +168,153 @@ export class CotSession {
     await this.running;
   }
 
+  /**
+   * The run. A lost GPU device does not lose it: the run is deterministic (seeded Poisson
+   * trains and connectivity, bit-identical engines), so it is replayed from its seed on a new
+   * device (or on the CPU when none can be had) with the knock-outs at the steps they took
+   * effect, silently up to the last sample shown, and goes on from there.
+   */
   private async run(values: ParamValues, seed: number, pref: BackendPreference): Promise<void> {
-    let backend: Backend;
-    try {
-      backend = await acquire(pref, this.gpu(), (why) => {
-        this.lost = why;
-      });
-    } catch (e) {
-      this.post({
-        kind: 'backend',
-        backend: { state: 'failed', kind: null, label: '', fallbackReason: String(e) },
-      });
-      this.post({
-        kind: 'status',
-        status: 'error',
-        runError: e instanceof Error ? e.message : String(e),
-      });
-      return;
-    }
-    this.post({ kind: 'backend', backend: backend.info });
     const cfg = cotuningConfig(values);
     const protocol = cotuningProtocol(values);
     const { groupE, groupI } = groupLayout(cfg);
-    this.post({ kind: 'status', status: 'running' });
     const t0 = performance.now();
+    /** knock-outs by the step they took effect, for a replay */
+    const log: { k: number; event: CotuningEvent }[] = [];
+    let shownT = -Infinity; // the last sample reported
+    let replayTo = 0; // a replay: steps already run before the loss
     let lastPost = 0;
-    let simT = 0;
-    let sim: SpikingSimLike | null = null;
-    try {
-      const r = await runCotuning(
-        cfg,
-        protocol,
-        seed,
-        async (net) => (sim = await backend.factory(net)),
-        {
-          onProgress: (stage, done, total) => {
-            const now = performance.now();
-            if (stage === 'learn') simT = (done * cfg.dt) / 1000;
-            if (now - lastPost < 100 && done < total) return;
-            lastPost = now;
-            const wall = (now - t0) / 1000;
-            this.post({
-              kind: 'progress',
-              stage,
-              frac: total > 0 ? done / total : 1,
-              speed: stage === 'learn' && wall > 0 ? simT / wall : null,
-            });
-          },
-          onSample: (s, w) => {
-            this.post({
-              kind: 'sample',
-              sample: {
-                ...s,
-                meanE: groupMeans(w.wE, groupE, cfg.M),
-                meanI: groupMeans(w.wI, groupI, cfg.M),
-              },
-            });
-            if (this.stepping) {
-              this.stepping = false;
-              this.paused = true;
-              this.post({ kind: 'status', status: 'paused' });
-            }
-          },
-          shouldStop: () => this.stopped || this.lost !== null,
-          waitIfPaused: async () => {
-            await turn();
-            while (this.paused && !this.stopped) {
-              await new Promise<void>((r) => (this.wake = r));
-              this.wake = null;
-            }
-          },
-          takeEvents: () => {
-            const q = this.queued;
-            this.queued = [];
-            for (const e of q) this.post({ kind: 'applied', t: simT, label: e.label });
-            return q.map((e) => e.event);
-          },
-        },
-      );
-      if (this.lost !== null) throw new Error(`the GPU device was lost (${this.lost})`);
-      if (this.stopped) {
-        this.post({ kind: 'status', status: 'idle' });
+    for (let attempt = 0; ; attempt++) {
+      let backend: Backend;
+      try {
+        backend = await acquire(pref, this.gpu(), (why) => {
+          this.lost = why;
+        });
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        this.post({
+          kind: 'backend',
+          backend: { state: 'failed', kind: null, label: '', fallbackReason: msg },
+        });
+        this.post({ kind: 'status', status: 'error', runError: msg });
         return;
       }
-      const final: CotFinal = {
-        D: r.D,
-        D_code: r.D_code,
-        B: r.B,
-        rate_E: r.rate_E,
-        rate_I: r.rate_I,
-        rate_readout: r.rate_readout,
-        cv_isi_E: r.cv_isi_E,
-        correlations: r.correlations,
-        abc_distance: r.abc_distance,
-        convergence: r.convergence,
-        wE: r.wE,
-        wI: r.wI,
-        groupE: r.groupE,
-        groupI: r.groupI,
-        raster: r.raster,
-        currents: r.currents,
-        tuning: r.tuning,
-        seconds: (r.steps * cfg.dt) / 1000,
-        wallSeconds: (performance.now() - t0) / 1000,
-      };
-      this.post({ kind: 'progress', stage: 'done', frac: 1, speed: null });
-      this.post({ kind: 'final', final });
-      this.post({ kind: 'status', status: this.stopped ? 'idle' : 'done' });
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      this.post({
-        kind: 'status',
-        status: 'error',
-        runError: /not finite/.test(msg)
-          ? `The run blew up: ${msg}. Lower the learning rates or the coupling, and run again.`
-          : /lost/.test(msg)
-            ? `${msg}. Run again to start over (on a new GPU device, or on the CPU).`
+      this.post({ kind: 'backend', backend: backend.info });
+      if (attempt === 0) this.post({ kind: 'status', status: 'running' });
+      let reached = 0;
+      let sim: SpikingSimLike | null = null;
+      try {
+        const r = await runCotuning(
+          cfg,
+          protocol,
+          seed,
+          async (net) => (sim = await backend.factory(net)),
+          {
+            onProgress: (stage, done, total) => {
+              if (stage === 'learn') reached = Math.max(reached, done);
+              const now = performance.now();
+              if (now - lastPost < 100 && done < total) return;
+              lastPost = now;
+              const wall = (now - t0) / 1000;
+              const simT = (reached * cfg.dt) / 1000;
+              this.post({
+                kind: 'progress',
+                stage,
+                frac: total > 0 ? done / total : 1,
+                speed: stage === 'learn' && wall > 0 && done > replayTo ? simT / wall : null,
+              });
+            },
+            onSample: (smp, w) => {
+              if (smp.t <= shownT) return; // replayed: shown before the loss
+              shownT = smp.t;
+              this.post({
+                kind: 'sample',
+                sample: {
+                  ...smp,
+                  meanE: groupMeans(w.wE, groupE, cfg.M),
+                  meanI: groupMeans(w.wI, groupI, cfg.M),
+                },
+              });
+              if (this.stepping) {
+                this.stepping = false;
+                this.paused = true;
+                this.post({ kind: 'status', status: 'paused' });
+              }
+            },
+            shouldStop: () => this.stopped || this.lost !== null,
+            waitIfPaused: async () => {
+              await turn();
+              while (this.paused && !this.stopped) {
+                await new Promise<void>((res) => (this.wake = res));
+                this.wake = null;
+              }
+            },
+            takeEvents: (k) => {
+              const again = log.filter((x) => x.k === k).map((x) => x.event);
+              if (k < replayTo) return again; // new ones wait until the replay has caught up
+              const fresh = this.queued;
+              this.queued = [];
+              for (const e of fresh) {
+                log.push({ k, event: e.event });
+                this.post({ kind: 'applied', t: (k * cfg.dt) / 1000, label: e.label });
+              }
+              return [...again, ...fresh.map((e) => e.event)];
+            },
+          },
+        );
+        if (this.lost !== null) throw new Error(`the GPU device was lost (${this.lost})`);
+        if (this.stopped) {
+          this.post({ kind: 'status', status: 'idle' });
+          return;
+        }
+        const final: CotFinal = {
+          D: r.D,
+          D_code: r.D_code,
+          B: r.B,
+          rate_E: r.rate_E,
+          rate_I: r.rate_I,
+          rate_readout: r.rate_readout,
+          cv_isi_E: r.cv_isi_E,
+          correlations: r.correlations,
+          abc_distance: r.abc_distance,
+          convergence: r.convergence,
+          wE: r.wE,
+          wI: r.wI,
+          groupE: r.groupE,
+          groupI: r.groupI,
+          raster: r.raster,
+          currents: r.currents,
+          tuning: r.tuning,
+          seconds: (r.steps * cfg.dt) / 1000,
+          wallSeconds: (performance.now() - t0) / 1000,
+        };
+        this.post({ kind: 'progress', stage: 'done', frac: 1, speed: null });
+        this.post({ kind: 'final', final });
+        this.post({ kind: 'status', status: 'done' });
+        return;
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        if (this.lost !== null && !this.stopped && attempt < 3) {
+          replayTo = Math.max(replayTo, reached);
+          this.post({
+            kind: 'notice',
+            text: `The GPU device was lost (${this.lost}) at ${((reached * cfg.dt) / 1000).toFixed(1)} s; the run is replayed from its seed on a new device (the same result, bit for bit) and goes on.`,
+          });
+          this.lost = null;
+          continue;
+        }
+        this.post({
+          kind: 'status',
+          status: 'error',
+          runError: /not finite/.test(msg)
+            ? `The run blew up: ${msg}. Lower the learning rates or the coupling, and run again.`
             : msg,
-      });
-    } finally {
-      (sim as SpikingSimLike | null)?.dispose?.();
+        });
+        return;
+      } finally {
+        (sim as SpikingSimLike | null)?.dispose?.();
+        backend.dispose();
+      }
     }
   }
 }

@@ -120,3 +120,83 @@ describe('co-tuning session (the app page’s run)', () => {
     expect(store.getState().progress.runError).toMatch(/WebGPU is not available/);
   });
 });
+
+describe('co-tuning session on WebGPU (SwiftShader): a lost device does not lose the run', () => {
+  it('replays the run from its seed on a new device and ends exactly like an uninterrupted run', async () => {
+    const { nodeGpu } = await import('../../src/engine/webgpu/node');
+    const real = await nodeGpu();
+    const devices: GPUDevice[] = [];
+    // a GPU whose devices the test can take away
+    const gpu = {
+      requestAdapter: async (o?: GPURequestAdapterOptions) => {
+        const a = await real.requestAdapter(o);
+        if (!a) return a;
+        return new Proxy(a, {
+          get(t, prop) {
+            if (prop === 'requestDevice')
+              return async (d?: GPUDeviceDescriptor) => {
+                const dev = await t.requestDevice(d);
+                devices.push(dev);
+                return dev;
+              };
+            const v = Reflect.get(t, prop, t) as unknown;
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+          },
+        });
+      },
+      getPreferredCanvasFormat: () => real.getPreferredCanvasFormat(),
+      wgslLanguageFeatures: real.wgslLanguageFeatures,
+    } as unknown as GPU;
+    const small = { ...values, learn_time: 1, duration: 0.3, tuning_reps: 0 };
+    const store = createStore<CotState>(() => INITIAL_COT_STATE);
+    const s = new CotSession(
+      (ev) => applyCotEvent(store, ev),
+      () => gpu,
+    );
+    s.handle({ kind: 'start', values: small, seed: 11, pref: 'webgpu' });
+    s.handle({ kind: 'step' });
+    await until(() => store.getState().progress.status === 'paused', 120_000);
+    s.handle({
+      kind: 'event',
+      event: { t: 0, kind: 'freeze', which: 'I', on: true },
+      label: 'freeze I',
+    });
+    s.handle({ kind: 'step' });
+    await until(
+      () => store.getState().samples.length >= 2 && store.getState().progress.status === 'paused',
+      120_000,
+    );
+    expect(devices).toHaveLength(1);
+    devices[0].destroy(); // the device is lost while the run is paused at 0.2 s
+    s.handle({ kind: 'resume' });
+    await until(() => ['done', 'error'].includes(store.getState().progress.status), 120_000);
+    const st = store.getState();
+    expect(st.progress.runError).toBeNull();
+    expect(st.notice).toMatch(/GPU device was lost.*replayed from its seed/);
+    expect(devices.length).toBe(2);
+    expect(st.backend.kind).toBe('webgpu');
+    // every sample once, in order
+    expect(st.samples.map((x) => x.t)).toEqual(Array.from({ length: 10 }, (_, k) => (k + 1) / 10));
+    // the same end as a run that lost nothing (CPU reference, the knock-outs at 0.1 s)
+    const cpuStore = createStore<CotState>(() => INITIAL_COT_STATE);
+    const c = new CotSession(
+      (ev) => applyCotEvent(cpuStore, ev),
+      () => null,
+    );
+    c.handle({ kind: 'start', values: small, seed: 11, pref: 'cpu' });
+    c.handle({ kind: 'step' });
+    await until(() => cpuStore.getState().progress.status === 'paused');
+    c.handle({
+      kind: 'event',
+      event: { t: 0, kind: 'freeze', which: 'I', on: true },
+      label: 'freeze I',
+    });
+    c.handle({ kind: 'resume' });
+    await until(() => cpuStore.getState().progress.status === 'done');
+    const ref = cpuStore.getState();
+    expect(st.samples.map((x) => x.D)).toEqual(ref.samples.map((x) => x.D));
+    expect(st.final!.D).toBe(ref.final!.D);
+    expect(st.final!.B).toBe(ref.final!.B);
+    expect(Array.from(st.final!.raster.ids)).toEqual(Array.from(ref.final!.raster.ids));
+  });
+});

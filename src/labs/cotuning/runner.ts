@@ -107,8 +107,9 @@ export interface CotuningHooks {
   /** awaited between two stretches of the run (≤ one sample interval): a pause holds it */
   waitIfPaused?: () => Promise<void>;
   /** knock-outs and perturbations asked for while running (the app's buttons), applied at
-   *  once, i.e. at the next stop of the run (≤ one sample interval); their `t` is ignored */
-  takeEvents?: () => readonly CotuningEvent[];
+   *  once, i.e. at the next stop of the run (≤ one sample interval, step k); their `t` is
+   *  ignored */
+  takeEvents?: (k: number) => readonly CotuningEvent[];
 }
 
 export type SimFactory = (net: CompiledNet) => Promise<SpikingSimLike> | SpikingSimLike;
@@ -246,7 +247,7 @@ async function runOn(
     await hooks.waitIfPaused?.();
     if (hooks.shouldStop?.()) break;
     applyEvents();
-    for (const e of hooks.takeEvents?.() ?? [])
+    for (const e of hooks.takeEvents?.(k) ?? [])
       applyEvent(sim, e, { nE, groupE, groupI, recurrent, pE, pI });
     const mon: MonitorSpec = { rateBin: every };
     if (k >= winFrom) mon.spikes = { from: 0, to: nE + nI + (readout >= 0 ? 1 : 0) };
