@@ -1,6 +1,7 @@
 /**
  * The co-tuning lab's run, on the worker side (or on the page where workers are unavailable):
- * the CLI's protocol (labs/cotuning/runner.ts) on the spiking engine — WebGPU when the
+ * the CLI's study (labs/cotuning/study.ts: ABC, a sweep — one batched run on WebGPU — then the
+ * protocol of runner.ts) on the spiking engine — WebGPU when the
  * preference allows and a device can be had, else the CPU reference — reporting `CotEvent`s
  * (state/cotStore.ts) as it goes: D, B, the read-out's rate and the group-mean weights at every
  * sample, progress, and at the end the measurement window's raster, currents, correlations and
@@ -14,7 +15,8 @@ import type { ParamValues } from '../model/params';
 import { groupLayout } from '../labs/cotuning/network';
 import { groupMeans } from '../labs/cotuning/measures';
 import { cotuningConfig, cotuningProtocol } from '../labs/cotuning/params';
-import { runCotuning, type CotuningEvent, type SimFactory } from '../labs/cotuning/runner';
+import type { CotuningEvent, ManySimFactory, SimFactory } from '../labs/cotuning/runner';
+import { runCotuningStudy } from '../labs/cotuning/study';
 import type { CotEvent, CotFinal, CotShape } from '../state/cotStore';
 import type { BackendInfo } from '../state/store';
 
@@ -49,6 +51,8 @@ function turn(): Promise<void> {
 
 interface Backend {
   factory: SimFactory;
+  /** sweeps and ABC populations as one batched run (WebGPU) */
+  many?: ManySimFactory;
   info: BackendInfo;
   /** give the GPU device back (its loss is then not reported) */
   dispose(): void;
@@ -70,9 +74,10 @@ async function acquire(
     return cpu('WebGPU is not available in this browser');
   }
   try {
-    const [{ acquireDevice }, { createWebGpuSpikingSim }] = await Promise.all([
+    const [{ acquireDevice }, { createWebGpuSpikingSim }, { batchViews }] = await Promise.all([
       import('../engine/webgpu/device'),
       import('../engine/spiking/webgpu/engine'),
+      import('../engine/spiking/webgpu/batchViews'),
     ]);
     const dev = await acquireDevice(gpu);
     let given = false;
@@ -81,6 +86,10 @@ async function acquire(
     });
     return {
       factory: (net) => createWebGpuSpikingSim(dev.device, [net]),
+      many: async (nets) => {
+        const sim = await createWebGpuSpikingSim(dev.device, nets);
+        return { sims: batchViews(sim), dispose: () => sim.dispose() };
+      },
       info: { state: 'ready', kind: 'webgpu', label: dev.label, fallbackReason: null },
       dispose() {
         given = true;
@@ -176,13 +185,14 @@ export class CotSession {
    */
   private async run(values: ParamValues, seed: number, pref: BackendPreference): Promise<void> {
     const cfg = cotuningConfig(values);
-    const protocol = cotuningProtocol(values);
     const { groupE, groupI } = groupLayout(cfg);
     const t0 = performance.now();
     /** knock-outs by the step they took effect, for a replay */
     const log: { k: number; event: CotuningEvent }[] = [];
     let shownT = -Infinity; // the last sample reported
     let replayTo = 0; // a replay: steps already run before the loss
+    let shownAbc = 0; // ABC steps reported
+    let sweepShown = false;
     let lastPost = 0;
     for (let attempt = 0; ; attempt++) {
       let backend: Backend;
@@ -204,64 +214,93 @@ export class CotSession {
       let reached = 0;
       let sim: SpikingSimLike | null = null;
       try {
-        const r = await runCotuning(
-          cfg,
-          protocol,
+        const study = await runCotuningStudy(
+          values,
           seed,
           async (net) => (sim = await backend.factory(net)),
+          backend.many,
           {
-            onProgress: (stage, done, total) => {
-              if (stage === 'learn') reached = Math.max(reached, done);
-              const now = performance.now();
-              if (now - lastPost < 100 && done < total) return;
-              lastPost = now;
-              const wall = (now - t0) / 1000;
-              const simT = (reached * cfg.dt) / 1000;
+            onAbcStep: (a) => {
+              if (a.step < shownAbc) return; // replayed
+              shownAbc = a.step + 1;
               this.post({
-                kind: 'progress',
-                stage,
-                frac: total > 0 ? done / total : 1,
-                speed: stage === 'learn' && wall > 0 && done > replayTo ? simT / wall : null,
-              });
-            },
-            onSample: (smp, w) => {
-              if (smp.t <= shownT) return; // replayed: shown before the loss
-              shownT = smp.t;
-              this.post({
-                kind: 'sample',
-                sample: {
-                  ...smp,
-                  meanE: groupMeans(w.wE, groupE, cfg.M),
-                  meanI: groupMeans(w.wI, groupI, cfg.M),
+                kind: 'abc',
+                step: {
+                  step: a.step,
+                  epsilon: a.epsilon,
+                  particles: a.particles,
+                  weights: a.weights,
+                  proposals: a.proposals,
+                  acceptRate: a.acceptRate,
+                  mean: a.mean,
                 },
               });
-              if (this.stepping) {
-                this.stepping = false;
-                this.paused = true;
-                this.post({ kind: 'status', status: 'paused' });
-              }
+            },
+            onSweep: (points) => {
+              if (sweepShown) return;
+              sweepShown = true;
+              this.post({ kind: 'sweep', param: String(values.sweep), points });
+            },
+            onPhase: (phase) => {
+              if (phase !== 'run')
+                this.post({ kind: 'progress', stage: phase, frac: 0, speed: null });
             },
             shouldStop: () => this.stopped || this.lost !== null,
-            waitIfPaused: async () => {
-              await turn();
-              while (this.paused && !this.stopped) {
-                await new Promise<void>((res) => (this.wake = res));
-                this.wake = null;
-              }
-            },
-            takeEvents: (k) => {
-              const again = log.filter((x) => x.k === k).map((x) => x.event);
-              if (k < replayTo) return again; // new ones wait until the replay has caught up
-              const fresh = this.queued;
-              this.queued = [];
-              for (const e of fresh) {
-                log.push({ k, event: e.event });
-                this.post({ kind: 'applied', t: (k * cfg.dt) / 1000, label: e.label });
-              }
-              return [...again, ...fresh.map((e) => e.event)];
+            run: {
+              onProgress: (stage, done, total) => {
+                if (stage === 'learn') reached = Math.max(reached, done);
+                const now = performance.now();
+                if (now - lastPost < 100 && done < total) return;
+                lastPost = now;
+                const wall = (now - t0) / 1000;
+                const simT = (reached * cfg.dt) / 1000;
+                this.post({
+                  kind: 'progress',
+                  stage,
+                  frac: total > 0 ? done / total : 1,
+                  speed: stage === 'learn' && wall > 0 && done > replayTo ? simT / wall : null,
+                });
+              },
+              onSample: (smp, w) => {
+                if (smp.t <= shownT) return; // replayed: shown before the loss
+                shownT = smp.t;
+                this.post({
+                  kind: 'sample',
+                  sample: {
+                    ...smp,
+                    meanE: groupMeans(w.wE, groupE, cfg.M),
+                    meanI: groupMeans(w.wI, groupI, cfg.M),
+                  },
+                });
+                if (this.stepping) {
+                  this.stepping = false;
+                  this.paused = true;
+                  this.post({ kind: 'status', status: 'paused' });
+                }
+              },
+              shouldStop: () => this.stopped || this.lost !== null,
+              waitIfPaused: async () => {
+                await turn();
+                while (this.paused && !this.stopped) {
+                  await new Promise<void>((res) => (this.wake = res));
+                  this.wake = null;
+                }
+              },
+              takeEvents: (k) => {
+                const again = log.filter((x) => x.k === k).map((x) => x.event);
+                if (k < replayTo) return again; // new ones wait until the replay has caught up
+                const fresh = this.queued;
+                this.queued = [];
+                for (const e of fresh) {
+                  log.push({ k, event: e.event });
+                  this.post({ kind: 'applied', t: (k * cfg.dt) / 1000, label: e.label });
+                }
+                return [...again, ...fresh.map((e) => e.event)];
+              },
             },
           },
         );
+        const r = study.result;
         if (this.lost !== null) throw new Error(`the GPU device was lost (${this.lost})`);
         if (this.stopped) {
           this.post({ kind: 'status', status: 'idle' });

@@ -5,7 +5,7 @@
  * and tuning.csv.
  */
 import { cotuningConfig, cotuningProtocol } from '../labs/cotuning/params';
-import { runCotuning, runCotuningMany } from '../labs/cotuning/runner';
+import { runCotuningStudy, sweepCsv, type SweepPoint } from '../labs/cotuning/study';
 import {
   cotuningSummary,
   currentsCsv,
@@ -22,21 +22,7 @@ import { progressBar } from './progress';
 import type { ResolvedRun } from './run';
 import { spikingSimFactory } from './spiking';
 import { BlowUpError } from '../engine/spiking/cpu/cpuSim';
-import type { AbcStep } from '../analysis/abc';
-import { abcCsv, runCotuningAbc } from '../labs/cotuning/abcRun';
-
-interface SweepPoint {
-  value: number;
-  D: number | null;
-  D_code: number | null;
-  B: number | null;
-  rate_E: number;
-  rate_I: number;
-  C_in_EI: number;
-  C_out_EE: number;
-  C_out_EI: number;
-  C_out_II: number;
-}
+import { abcCsv } from '../labs/cotuning/abcRun';
 
 type Output = CotuningSummary & {
   /** per swept value (empty without a sweep) */
@@ -56,102 +42,40 @@ type Output = CotuningSummary & {
 
 async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
   const v = r.values;
-  const cfg = cotuningConfig(v);
-  const protocol = cotuningProtocol(v);
+  const cfg0 = cotuningConfig(v);
+  const protocol0 = cotuningProtocol(v);
   const { factory, label, many } = await spikingSimFactory(r.backend, io);
   io.err(
-    `eilab: cotuning${r.preset ? ` (preset ${r.preset})` : ''}: ${cfg.N} neurons in ${cfg.M} groups, noise ${cfg.noise}, ${cfg.recurrent ? `recurrent W ${cfg.W}, p ${cfg.p}, R ${cfg.R.EE}/${cfg.R.EI}/${cfg.R.IE}/${cfg.R.II}` : 'feedforward'}; learning ${protocol.learnTime} s, window ${protocol.duration} s, seed ${r.seed}, ${label}\n`,
+    `eilab: cotuning${r.preset ? ` (preset ${r.preset})` : ''}: ${cfg0.N} neurons in ${cfg0.M} groups, noise ${cfg0.noise}, ${cfg0.recurrent ? `recurrent W ${cfg0.W}, p ${cfg0.p}, R ${cfg0.R.EE}/${cfg0.R.EI}/${cfg0.R.IE}/${cfg0.R.II}` : 'feedforward'}; learning ${protocol0.learnTime} s, window ${protocol0.duration} s, seed ${r.seed}, ${label}\n`,
   );
   const abcSteps = Number(v.abc_steps ?? 0);
-  let abc: AbcStep[] = [];
-  if (abcSteps > 0) {
-    const t0 = performance.now();
-    abc = await runCotuningAbc(
-      cfg,
-      {
-        steps: abcSteps,
-        particles: Number(v.abc_particles),
-        eps0: Number(v.abc_eps0),
-        batch: Number(v.abc_batch),
-        duration: protocol.duration,
-      },
-      r.seed,
-      factory,
-      {
-        onStep: (s) =>
-          io.err(
-            `ABC step ${s.step + 1}/${abcSteps}: ε ${s.epsilon.toPrecision(3)}, ${s.particles.length} accepted of ${s.proposals} (rate ${s.acceptRate.toPrecision(2)}), posterior mean R ${s.mean.map((x) => x.toFixed(2)).join(' ')}, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
-          ),
-      },
-      many,
-    );
-    const last = abc[abc.length - 1];
-    if (last) {
-      // the summary's network: the posterior mean
-      const [EE, EI, IE, II] = last.mean;
-      cfg.R = { EE, EI, IE, II };
-    }
-  }
-  const sweep: SweepPoint[] = [];
-  if (v.sweep === 'noise' || v.sweep === 'W') {
-    const n = Number(v.sweep_points);
-    const a = Number(v.sweep_from);
-    const b = Number(v.sweep_to);
-    const xs = Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
-    const fin = (y: number) => (Number.isFinite(y) ? y : null);
-    let results;
-    const tSweep = performance.now();
-    try {
-      // every value from the same seed; on WebGPU all of them in one batched run
-      results = await runCotuningMany(
-        xs.map((x) => ({
-          cfg: v.sweep === 'noise' ? { ...cfg, noise: x } : { ...cfg, W: x, recurrent: true },
-          seed: r.seed,
-        })),
-        { ...protocol, tuningReps: 0 },
-        factory,
-        many,
-      );
-    } catch (e) {
-      if (e instanceof BlowUpError) throw new CliError(e.message, EXIT.blowUp);
-      throw e;
-    }
-    io.err(
-      `sweep: ${n} values in ${((performance.now() - tSweep) / 1000).toFixed(1)} s (${many ? 'one batched GPU run' : 'one after another'})\n`,
-    );
-    results.forEach((res, i) => {
-      const x = xs[i];
-      sweep.push({
-        value: x,
-        D: fin(res.D),
-        D_code: fin(res.D_code),
-        B: fin(res.B),
-        rate_E: res.rate_E,
-        rate_I: res.rate_I,
-        C_in_EI: res.correlations.C_in_EI,
-        C_out_EE: res.correlations.C_out_EE,
-        C_out_EI: res.correlations.C_out_EI,
-        C_out_II: res.correlations.C_out_II,
-      });
-      io.err(
-        `sweep ${String(v.sweep)} = ${x.toPrecision(3)}: D ${String(sweep[i].D?.toFixed(3))}, B ${String(sweep[i].B?.toFixed(3))}, C_in(EI) ${res.correlations.C_in_EI.toFixed(3)}, C_out(EE) ${res.correlations.C_out_EE.toFixed(3)}\n`,
-      );
-    });
-    // the summary's own run: the last value
-    if (v.sweep === 'noise') cfg.noise = b;
-    else {
-      cfg.W = b;
-      cfg.recurrent = true;
-    }
-  }
   const bars = { learn: progressBar(io, 'simulate'), tuning: progressBar(io, 'tuning test') };
-  const t0 = performance.now();
-  let result;
+  const tStudy = performance.now();
+  let t0 = tStudy;
+  let study;
   try {
-    result = await runCotuning(cfg, protocol, r.seed, factory, {
-      onProgress: (stage, done, total) => {
-        if (stage === 'tuning') bars.learn.finish();
-        bars[stage].update(done, total);
+    study = await runCotuningStudy(v, r.seed, factory, many, {
+      onAbcStep: (s) =>
+        io.err(
+          `ABC step ${s.step + 1}/${abcSteps}: ε ${s.epsilon.toPrecision(3)}, ${s.particles.length} accepted of ${s.proposals} (rate ${s.acceptRate.toPrecision(2)}), posterior mean R ${s.mean.map((x) => x.toFixed(2)).join(' ')}, ${((performance.now() - tStudy) / 1000).toFixed(0)} s\n`,
+        ),
+      onSweep: (points, wallS) => {
+        io.err(
+          `sweep: ${points.length} values in ${wallS.toFixed(1)} s (${many ? 'one batched GPU run' : 'one after another'})\n`,
+        );
+        for (const p of points)
+          io.err(
+            `sweep ${String(v.sweep)} = ${p.value.toPrecision(3)}: D ${String(p.D?.toFixed(3))}, B ${String(p.B?.toFixed(3))}, C_in(EI) ${p.C_in_EI.toFixed(3)}, C_out(EE) ${p.C_out_EE.toFixed(3)}\n`,
+          );
+      },
+      onPhase: (phase) => {
+        if (phase === 'run') t0 = performance.now();
+      },
+      run: {
+        onProgress: (stage, done, total) => {
+          if (stage === 'tuning') bars.learn.finish();
+          bars[stage].update(done, total);
+        },
       },
     });
   } catch (e) {
@@ -161,6 +85,7 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
     bars.learn.finish();
     bars.tuning.finish();
   }
+  const { result, abc, sweep } = study;
   const wall = (performance.now() - t0) / 1000;
   const link = encodeShareState({
     lab: r.lab.id,
@@ -195,31 +120,7 @@ async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
           ['currents.csv', currentsCsv(result)],
           ['tuning.csv', tuningCsv(result)],
           ...(abc.length ? [['abc.csv', abcCsv(abc)] as const] : []),
-          ...(sweep.length
-            ? [
-                [
-                  'sweep.csv',
-                  `${String(v.sweep)},D,D_code,B,rate_E,rate_I,C_in_EI,C_out_EE,C_out_EI,C_out_II\n` +
-                    sweep
-                      .map((p) =>
-                        [
-                          p.value,
-                          p.D,
-                          p.D_code,
-                          p.B,
-                          p.rate_E,
-                          p.rate_I,
-                          p.C_in_EI,
-                          p.C_out_EE,
-                          p.C_out_EI,
-                          p.C_out_II,
-                        ].join(','),
-                      )
-                      .join('\n') +
-                    '\n',
-                ] as const,
-              ]
-            : []),
+          ...(sweep.length ? [['sweep.csv', sweepCsv(String(v.sweep), sweep)] as const] : []),
         ]);
   return { summary, files };
 }

@@ -7,6 +7,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConvergenceCheck, GroupCorrelations } from '../labs/cotuning/measures';
+import type { SweepPoint } from '../labs/cotuning/study';
 import type { BackendInfo, RunStatus } from './store';
 
 export const COT_LAB_ID = 'cotuning';
@@ -16,7 +17,20 @@ export const COT_VIEWS = [
   { id: 'overview', label: 'Co-tuning' },
   { id: 'activity', label: 'Activity' },
   { id: 'tuning', label: 'Tuning & correlations' },
+  { id: 'study', label: 'Sweep & ABC' },
 ] as const;
+
+/** One ABC step as the page shows it (analysis/abc.ts AbcStep). */
+export interface CotAbcStep {
+  step: number;
+  epsilon: number;
+  /** accepted particles (R_EE, R_EI, R_IE, R_II) and their weights */
+  particles: number[][];
+  weights: number[];
+  proposals: number;
+  acceptRate: number;
+  mean: number[];
+}
 export type CotViewId = (typeof COT_VIEWS)[number]['id'];
 
 /** One sample of the learning run (every `sampleEvery` s): D, B, the read-out's rate and the
@@ -68,7 +82,7 @@ export interface CotShape {
 
 export interface CotProgress {
   status: RunStatus;
-  stage: 'idle' | 'learn' | 'tuning' | 'done';
+  stage: 'idle' | 'abc' | 'sweep' | 'learn' | 'tuning' | 'done';
   /** fraction of the stage done (0…1) */
   frac: number;
   /** simulated seconds per wall second (smoothed), while learning */
@@ -84,6 +98,11 @@ export interface CotState {
   /** knock-outs and perturbations applied during the run, with the time they took effect */
   applied: { t: number; label: string }[];
   final: CotFinal | null;
+  /** ABC steps so far (abc_steps > 0) */
+  abc: CotAbcStep[];
+  /** the sweep's points (sweep = noise | W), and the swept parameter */
+  sweep: SweepPoint[];
+  sweepParam: string | null;
   /** a message for the user (e.g. a fallback to the CPU) */
   notice: string | null;
 }
@@ -96,6 +115,8 @@ export type CotEvent =
   | { kind: 'sample'; sample: CotSample }
   | { kind: 'applied'; t: number; label: string }
   | { kind: 'final'; final: CotFinal }
+  | { kind: 'abc'; step: CotAbcStep }
+  | { kind: 'sweep'; param: string; points: SweepPoint[] }
   | { kind: 'notice'; text: string | null };
 
 export const INITIAL_COT_STATE: CotState = {
@@ -112,6 +133,9 @@ export const INITIAL_COT_STATE: CotState = {
   samples: [],
   applied: [],
   final: null,
+  abc: [],
+  sweep: [],
+  sweepParam: null,
   notice: null,
 };
 
@@ -127,6 +151,9 @@ export function applyCotEvent(store: StoreApi<CotState>, ev: CotEvent): void {
         samples: [],
         applied: [],
         final: null,
+        abc: [],
+        sweep: [],
+        sweepParam: null,
       });
       break;
     case 'backend':
@@ -155,6 +182,12 @@ export function applyCotEvent(store: StoreApi<CotState>, ev: CotEvent): void {
       break;
     case 'final':
       store.setState({ final: ev.final });
+      break;
+    case 'abc':
+      store.setState({ abc: [...s.abc, ev.step] });
+      break;
+    case 'sweep':
+      store.setState({ sweep: ev.points, sweepParam: ev.param });
       break;
     case 'notice':
       store.setState({ notice: ev.text });

@@ -170,6 +170,67 @@ describe('the co-tuning lab in Chromium', () => {
     await gpu.close();
   });
 
+  it('runs a noise sweep on WebGPU as one batched run in the worker (Fig 2a)', async () => {
+    const page = await open(
+      'sweep',
+      '#' +
+        encodeShareState({
+          lab: 'cotuning',
+          preset: null,
+          seed: 2,
+          values: {
+            N: 200,
+            M: 4,
+            learn_time: 0.3,
+            duration: 0.2,
+            tuning_reps: 0,
+            sweep: 'noise',
+            sweep_from: 0,
+            sweep_to: 0.6,
+            sweep_points: 3,
+          },
+          view: 'study',
+          backend: 'webgpu',
+        }),
+    );
+    await page.click('[data-testid=run]');
+    await waitStatus(page, 'done', 140_000);
+    expect(await page.getAttribute('[data-testid=backend-badge]', 'data-kind')).toBe('webgpu');
+    expect(await points(page, 'cot-sweep')).toBe(15); // 5 curves × 3 values
+    await page.close();
+  });
+
+  it('runs a small ABC and draws the posterior and the particles (Fig 3c)', async () => {
+    const page = await open(
+      'abc',
+      '#' +
+        encodeShareState({
+          lab: 'cotuning',
+          preset: 'abc',
+          seed: 3,
+          values: {
+            N: 200,
+            p: 0.5,
+            duration: 0.3,
+            abc_steps: 2,
+            abc_particles: 4,
+            abc_batch: 4,
+            readout: false,
+            recurrent: true,
+            noise: 0.2,
+            W: 8,
+          },
+          view: 'study',
+          backend: 'cpu',
+        }),
+    );
+    await page.click('[data-testid=run]');
+    await waitStatus(page, 'done');
+    expect(await points(page, 'cot-abc')).toBe(8); // 4 ratios × 2 steps
+    expect(await points(page, 'cot-abc-particles')).toBe(16); // 4 ratios × 4 particles
+    await page.close();
+  });
+
   it('logged no console errors', () => {
     expect(problems).toEqual([]);
   });

@@ -200,3 +200,53 @@ describe('co-tuning session on WebGPU (SwiftShader): a lost device does not lose
     expect(Array.from(st.final!.raster.ids)).toEqual(Array.from(ref.final!.raster.ids));
   });
 });
+
+describe('co-tuning session: sweeps and ABC as the CLI runs them', () => {
+  it('reports the sweep (every value from the same seed), then runs the last value', async () => {
+    const { s, store } = session();
+    const v = {
+      ...values,
+      learn_time: 0.5,
+      duration: 0.3,
+      tuning_reps: 0,
+      sweep: 'noise',
+      sweep_from: 0,
+      sweep_to: 0.6,
+      sweep_points: 3,
+    };
+    s.handle({ kind: 'start', values: v, seed: 2, pref: 'cpu' });
+    await until(() => store.getState().progress.status === 'done');
+    const st = store.getState();
+    expect(st.sweepParam).toBe('noise');
+    expect(st.sweep.map((p) => p.value)).toEqual([0, 0.3, 0.6]);
+    // the run shown afterwards is the sweep's last value: its D is the last point's
+    expect(st.final!.D).toBe(st.sweep[2].D);
+    // more private noise, less in-group E–I correlation (Fig 2a)
+    expect(st.sweep[0].C_in_EI).toBeGreaterThan(st.sweep[2].C_in_EI);
+  });
+
+  it('reports each ABC step (accepted particles inside the prior), then runs the network', async () => {
+    const { s, store } = session();
+    const v = {
+      ...values,
+      N: 200,
+      recurrent: true,
+      readout: false,
+      W: 8,
+      p: 0.5,
+      duration: 0.3,
+      abc_steps: 2,
+      abc_particles: 4,
+      abc_batch: 4,
+    };
+    s.handle({ kind: 'start', values: v, seed: 3, pref: 'cpu' });
+    await until(() => store.getState().progress.status === 'done', 120_000);
+    const st = store.getState();
+    expect(st.abc.map((a) => a.step)).toEqual([0, 1]);
+    for (const a of st.abc) {
+      expect(a.particles).toHaveLength(4);
+      for (const p of a.particles) for (const r of p) expect(r).toBeGreaterThanOrEqual(1);
+    }
+    expect(st.final).not.toBeNull();
+  });
+});

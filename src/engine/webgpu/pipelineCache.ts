@@ -8,6 +8,7 @@ import type { KernelName } from './shaders';
 export class PipelineCache {
   private readonly modules = new Map<KernelName, GPUShaderModule>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly errors = new Map<KernelName, Promise<string[]>>();
   private readonly layouts = new Map<
     string,
     { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }
@@ -72,14 +73,25 @@ export class PipelineCache {
     return this.pipelines.size;
   }
 
-  /** WGSL compilation errors of every kernel module (empty when all compile). */
-  /** compile errors of the given kernels (default: all); each lab checks only its own */
+  /** Compile errors of the given kernels (default: all; each lab checks only its own), asked
+   *  once per module: a module's compilation does not change, and Chrome's
+   *  getCompilationInfo() on a module already asked can stay pending for good (seen in a
+   *  worker once a second simulation was made on the same device). */
   async compileErrors(kernels?: readonly KernelName[]): Promise<string[]> {
     const out: string[] = [];
     for (const kernel of kernels ?? (Object.keys(this.sources) as KernelName[])) {
-      const info = await this.module(kernel).getCompilationInfo();
-      for (const m of info.messages)
-        if (m.type === 'error') out.push(`${kernel}.wgsl:${m.lineNum}:${m.linePos}: ${m.message}`);
+      let errs = this.errors.get(kernel);
+      if (!errs) {
+        errs = this.module(kernel)
+          .getCompilationInfo()
+          .then((info) =>
+            info.messages
+              .filter((m) => m.type === 'error')
+              .map((m) => `${kernel}.wgsl:${m.lineNum}:${m.linePos}: ${m.message}`),
+          );
+        this.errors.set(kernel, errs);
+      }
+      out.push(...(await errs));
     }
     return out;
   }

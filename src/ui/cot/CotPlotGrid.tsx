@@ -1,7 +1,8 @@
 /**
  * The co-tuning lab's plot area: the view tabs (the view is part of the share link) and the
  * views — co-tuning forming in the read-out (D, B, weights, rate; live), the network's activity
- * in the measurement window (raster, currents), and the tuning test with the correlations.
+ * in the measurement window (raster, currents), the tuning test with the correlations, and
+ * the sweep (Fig 2) and ABC (Fig 3c) when the parameters ask for them.
  */
 import { useApp } from '../hooks';
 import { ErrorBoundary } from '../ErrorBoundary';
@@ -21,6 +22,11 @@ const LAYOUTS: Record<string, { figure: CotFigureId; wide?: boolean }[]> = {
     { figure: 'cot-currents', wide: true },
   ],
   tuning: [{ figure: 'cot-tuning' }, { figure: 'cot-corr' }, { figure: 'cot-weights', wide: true }],
+  study: [
+    { figure: 'cot-sweep', wide: true },
+    { figure: 'cot-abc' },
+    { figure: 'cot-abc-particles' },
+  ],
 };
 
 export function CotPlotGrid() {

@@ -14,6 +14,8 @@ import { useCot } from './hooks';
 
 const STAGES: Record<string, string> = {
   idle: 'Ready',
+  abc: 'ABC',
+  sweep: 'Sweep',
   learn: 'Learning',
   tuning: 'Tuning test',
   done: 'Done',

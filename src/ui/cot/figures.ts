@@ -5,6 +5,7 @@
  */
 import { groupMeans } from '../../labs/cotuning/measures';
 import type { CotState } from '../../state/cotStore';
+import { sweepCsv } from '../../labs/cotuning/study';
 import { fmt, toCsv } from '../asm/figures';
 import type { Figure } from '../plots/figures';
 import { axis, baseLayout, centerNote, COLORS, type Data, type Shape } from '../plots/plotly';
@@ -372,6 +373,140 @@ export const COT_FIGURES = {
     json: (s) =>
       s.final ? { correlations: s.final.correlations, abc_distance: s.final.abc_distance } : null,
   },
+  'cot-sweep': {
+    label: 'Sweep: D, B and correlations against noise or coupling (Fig 2)',
+    watch: (s) => s.sweep,
+    build: (s) => {
+      if (!s.sweep.length)
+        return empty('Sweep', 'Set sweep = noise or W (or a sweep preset) and run');
+      const x = s.sweep.map((p) => p.value);
+      const line = (
+        name: string,
+        y: (number | null)[],
+        color: string,
+        dash?: 'dot' | 'dash',
+      ): Data => ({
+        x,
+        y,
+        name,
+        mode: 'lines+markers',
+        line: { color, dash },
+        marker: { size: 6 },
+      });
+      return {
+        data: [
+          line(
+            'D (eq 1)',
+            s.sweep.map((p) => p.D),
+            C.D,
+          ),
+          line(
+            "D (authors' code)",
+            s.sweep.map((p) => p.D_code),
+            C.Dc,
+            'dot',
+          ),
+          line(
+            'B (eq 2)',
+            s.sweep.map((p) => p.B),
+            C.B,
+          ),
+          line(
+            'C_in(EI)',
+            s.sweep.map((p) => p.C_in_EI),
+            '#6c3483',
+            'dash',
+          ),
+          line(
+            'C_out(EE)',
+            s.sweep.map((p) => p.C_out_EE),
+            C.E,
+            'dash',
+          ),
+        ],
+        layout: {
+          ...baseLayout(`Sweep of ${s.sweepParam ?? ''} (${s.sweep.length} networks)`),
+          xaxis: axis(s.sweepParam === 'W' ? 'coupling W' : 'noise fraction c'),
+          yaxis: axis('D, B, correlation'),
+        },
+      };
+    },
+    csv: (s) => (s.sweep.length ? sweepCsv(s.sweepParam ?? 'value', s.sweep) : null),
+  },
+  'cot-abc': {
+    label: 'ABC: posterior over the assembly ratios, step by step (Fig 3c)',
+    watch: (s) => s.abc,
+    build: (s) => {
+      if (!s.abc.length)
+        return empty('ABC posterior', 'Pick the ABC preset (or abc_steps > 0) and run');
+      const steps = s.abc.map((a) => a.step + 1);
+      const names = ['R_EE', 'R_EI', 'R_IE', 'R_II'];
+      const colors = [C.E, '#e67e22', '#16a085', C.I];
+      const data: Data[] = names.map((n, d) => ({
+        x: steps,
+        y: s.abc.map((a) => a.mean[d]),
+        error_y: { type: 'data', array: s.abc.map((a) => weightedSd(a, d)), visible: true },
+        name: n,
+        mode: 'lines+markers',
+        line: { color: colors[d] },
+      }));
+      const last = s.abc[s.abc.length - 1];
+      return {
+        data,
+        layout: {
+          ...baseLayout(
+            `ABC: step ${last.step + 1}, ε ${fmt(last.epsilon)}, acceptance ${fmt(last.acceptRate, 2)}`,
+          ),
+          xaxis: axis('ABC step', { dtick: 1 }),
+          yaxis: axis('posterior mean ± sd', { range: [0.5, 11.5] }),
+        },
+      };
+    },
+    csv: (s) =>
+      s.abc.length
+        ? toCsv(
+            ['step', 'epsilon', 'particle', 'R_EE', 'R_EI', 'R_IE', 'R_II', 'weight'],
+            s.abc.flatMap((a) =>
+              a.particles.map((p, i) => [a.step, a.epsilon, i, ...p, a.weights[i]]),
+            ),
+          )
+        : null,
+  },
+  'cot-abc-particles': {
+    label: 'ABC: the last population of accepted particles',
+    watch: (s) => s.abc,
+    build: (s) => {
+      const last = s.abc[s.abc.length - 1];
+      if (!last) return empty('ABC particles', 'The accepted particles appear after each ABC step');
+      const names = ['R_EE', 'R_EI', 'R_IE', 'R_II'];
+      const colors = [C.E, '#e67e22', '#16a085', C.I];
+      return {
+        data: names.map((n, d) => ({
+          type: 'box',
+          y: last.particles.map((p) => p[d]),
+          name: n,
+          boxpoints: 'all',
+          jitter: 0.4,
+          pointpos: 0,
+          marker: { color: colors[d], size: 4 },
+        })),
+        layout: {
+          ...baseLayout(`Accepted particles, step ${last.step + 1} (${last.particles.length})`),
+          yaxis: axis('ratio (prior U(1, 11))', { range: [0.5, 11.5] }),
+          showlegend: false,
+        },
+      };
+    },
+  },
 } satisfies Record<string, StoreFigure<CotState>>;
+
+/** Weighted standard deviation of dimension d of an ABC population. */
+function weightedSd(a: CotState['abc'][number], d: number): number {
+  const W = a.weights.reduce((x, y) => x + y, 0);
+  if (!(W > 0)) return 0;
+  let v = 0;
+  a.particles.forEach((p, i) => (v += (a.weights[i] / W) * (p[d] - a.mean[d]) ** 2));
+  return Math.sqrt(v);
+}
 
 export type CotFigureId = keyof typeof COT_FIGURES;

@@ -327,12 +327,12 @@ export class WebGpuSpikingSim implements SpikingSimLike {
 
   // ── controls ──
 
-  /** The controls of network b. */
   /** Network b's blow-up (its V went NaN; it runs no further), or null. */
   failure(b: number): BlowUpError | null {
     return this.dead[b] ?? null;
   }
 
+  /** The controls of network b. */
   network(b: number): SpikingControls {
     if (!Number.isInteger(b) || b < 0 || b >= this.B)
       throw new RangeError(`network index ${b} is outside 0…${this.B - 1}`);
