@@ -17,6 +17,8 @@ import { createRunner, type Runner } from './runner';
 import { createWorkerRunner } from './workerRunner';
 import { cotStore, COT_LAB_ID } from '../state/cotStore';
 import { createCotClient, type CotClient, type CotPortLike } from './cotClient';
+import { redStore, RED_LAB_ID } from '../state/redStore';
+import { createRedClient, type RedClient, type RedPortLike } from './redClient';
 
 function inPage(): Runner {
   return createRunner(appStore, { acquire: acquireBackend });
@@ -59,14 +61,27 @@ export const cotRunner: CotClient = createCotClient(appStore, cotStore, {
         }) as unknown as CotPortLike),
 });
 
+/** The reduced model's runner (a worker per page, started by its first computation). */
+export const redRunner: RedClient = createRedClient(appStore, redStore, {
+  connect: () =>
+    typeof Worker === 'undefined'
+      ? null
+      : (new Worker(new URL('./redWorker.ts', import.meta.url), {
+          type: 'module',
+          name: 'eilab-reduced',
+        }) as unknown as RedPortLike),
+});
+
 const isnRunner = pageRunner();
 
 const asmShown = () => appStore.getState().labId === ASM_LAB_ID;
 const cotShown = () => appStore.getState().labId === COT_LAB_ID;
+const redShown = () => appStore.getState().labId === RED_LAB_ID;
 
 /** Whether the run of the lab being shown is running. */
 export function isRunning(): boolean {
   if (cotShown()) return cotStore.getState().progress.status === 'running';
+  if (redShown()) return redStore.getState().status === 'running';
   return asmShown()
     ? asmStore.getState().progress.status === 'running'
     : appStore.getState().status === 'running';
@@ -74,12 +89,13 @@ export function isRunning(): boolean {
 
 /** The runner of the lab being shown. */
 function shown(): Pick<Runner, 'start' | 'pause' | 'step' | 'reset' | 'idle'> {
+  if (redShown()) return redRunner;
   return cotShown() ? cotRunner : asmShown() ? asmRunner : isnRunner;
 }
 
 export const runner: Runner = {
   async init() {
-    await Promise.all([isnRunner.init(), asmRunner.init(), cotRunner.init()]);
+    await Promise.all([isnRunner.init(), asmRunner.init(), cotRunner.init(), redRunner.init()]);
   },
   start: () => shown().start(),
   pause: () => shown().pause(),
@@ -100,5 +116,6 @@ export const runner: Runner = {
     isnRunner.dispose();
     asmRunner.dispose();
     cotRunner.dispose();
+    redRunner.dispose();
   },
 };

@@ -71,7 +71,7 @@ export const LABS: readonly LabInfo[] = [
     params: REDUCED_PARAMS,
     presets: REDUCED_PRESETS,
     crossCheck: reducedCrossCheck,
-    app: false,
+    app: true,
   },
   {
     id: 'coba',

@@ -26,6 +26,7 @@ import type { TwoPopWeights } from '../labs/isn/experiment';
 import { emptyLive, type LiveData } from './live';
 import { ASM_LAB_ID, ASM_VIEWS, type AsmViewId } from './asmViews';
 import { COT_LAB_ID, COT_VIEWS, type CotViewId } from './cotStore';
+import { RED_LAB_ID, RED_VIEWS, type RedViewId } from './redStore';
 
 export const MAX_SEED = 2 ** 32 - 1;
 
@@ -39,12 +40,13 @@ export const VIEWS = [
 ] as const;
 export type IsnViewId = (typeof VIEWS)[number]['id'];
 /** a view of any lab (each lab has its own list; see `viewsOf`) */
-export type ViewId = IsnViewId | AsmViewId | CotViewId;
+export type ViewId = IsnViewId | AsmViewId | CotViewId | RedViewId;
 /** every lab's first view (a link without `view` opens it) */
 export const DEFAULT_VIEW: ViewId = 'overview';
 
 /** The views of a lab, in tab order. */
 export function viewsOf(labId: string): readonly { id: ViewId; label: string }[] {
+  if (labId === RED_LAB_ID) return RED_VIEWS;
   return labId === ASM_LAB_ID ? ASM_VIEWS : labId === COT_LAB_ID ? COT_VIEWS : VIEWS;
 }
 

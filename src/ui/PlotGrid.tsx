@@ -11,6 +11,8 @@ import type { FigureId } from './plots/figures';
 import { AsmPlotGrid } from './asm/AsmPlotGrid';
 import { CotPlotGrid } from './cot/CotPlotGrid';
 import { COT_LAB_ID } from '../state/cotStore';
+import { RED_LAB_ID } from '../state/redStore';
+import { RedPlotGrid } from './red/RedPlotGrid';
 
 /** Plots of each view of the ISN lab; `wide` spans both columns. */
 const LAYOUTS: Record<IsnViewId, { figure: FigureId; wide?: boolean }[]> = {
@@ -97,6 +99,7 @@ export function PlotGrid() {
   const labId = useApp((s) => s.labId);
   if (labId === ASM_LAB_ID) return <AsmPlotGrid />;
   if (labId === COT_LAB_ID) return <CotPlotGrid />;
+  if (labId === RED_LAB_ID) return <RedPlotGrid />;
   return <IsnPlotGrid />;
 }
 

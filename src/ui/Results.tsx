@@ -9,7 +9,8 @@ import type { ExportKind } from '../app/runner';
 import { useApp } from './hooks';
 import { Progress } from './Toolbar';
 import { AsmResults } from './asm/AsmResults';
-import { useIsAsm, useIsCot } from './asm/useRun';
+import { useIsAsm, useIsCot, useIsRed } from './asm/useRun';
+import { RedResults } from './red/RedResults';
 import { CotResults } from './cot/CotResults';
 import { download } from './download';
 
@@ -136,6 +137,8 @@ function ExportMenu() {
 export function Results() {
   const asm = useIsAsm();
   const cot = useIsCot();
+  const red = useIsRed();
+  if (red) return <RedResults />;
   return cot ? <CotResults /> : asm ? <AsmResults /> : <IsnResults />;
 }
 

@@ -8,13 +8,15 @@ import { runner } from '../app/instance';
 import { shareUrl } from '../state/link';
 import { appStore, MAX_SEED } from '../state/store';
 import { useApp } from './hooks';
-import { useBackendInfo, useIsAsm, useIsCot, useRunStatus } from './asm/useRun';
+import { useBackendInfo, useIsAsm, useIsCot, useIsRed, useRunStatus } from './asm/useRun';
 
 function RunControls() {
   const status = useRunStatus();
   const ready = useBackendInfo().state !== 'detecting';
   const asm = useIsAsm();
   const cot = useIsCot();
+  // the reduced model's computation has no steps
+  const red = useIsRed();
   const unit = asm ? 'pass' : cot ? 'sample' : 'trial';
   const blocked = useApp((s) => Object.keys(s.drafts).length > 0 || s.seedError !== null);
   const running = status === 'running';
@@ -63,7 +65,7 @@ function RunControls() {
         type="button"
         className="btn"
         onClick={() => void runner.step()}
-        disabled={running || !ready}
+        disabled={running || !ready || red}
         data-testid="step"
         title={`Run one ${unit}, then pause (Alt+S)`}
         aria-keyshortcuts="Alt+S"

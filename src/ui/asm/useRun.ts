@@ -8,6 +8,8 @@ import { useApp } from '../hooks';
 import { useAsm } from './hooks';
 import { useCot } from '../cot/hooks';
 import { COT_LAB_ID } from '../../state/cotStore';
+import { RED_LAB_ID, redStore } from '../../state/redStore';
+import { useStore } from 'zustand';
 
 export function useIsAsm(): boolean {
   return useApp((s) => s.labId === ASM_LAB_ID);
@@ -17,14 +19,28 @@ export function useIsCot(): boolean {
   return useApp((s) => s.labId === COT_LAB_ID);
 }
 
+export function useIsRed(): boolean {
+  return useApp((s) => s.labId === RED_LAB_ID);
+}
+
 export function useRunStatus(): RunStatus {
   const asm = useIsAsm();
   const cot = useIsCot();
+  const red = useIsRed();
   const a = useAsm((s) => s.progress.status);
   const c = useCot((s) => s.progress.status);
+  const r = useStore(redStore, (s) => s.status);
   const i = useApp((s) => s.status);
-  return cot ? c : asm ? a : i;
+  return red ? r : cot ? c : asm ? a : i;
 }
+
+/** The reduced model runs on the CPU (exact linear algebra and a CPU simulation). */
+const RED_BACKEND: BackendInfo = {
+  state: 'ready',
+  kind: 'cpu',
+  label: 'CPU (linear algebra)',
+  fallbackReason: 'the reduced model runs on the CPU',
+};
 
 export function useBackendInfo(): BackendInfo {
   const asm = useIsAsm();
@@ -32,5 +48,6 @@ export function useBackendInfo(): BackendInfo {
   const a = useAsm((s) => s.backend);
   const c = useCot((s) => s.backend);
   const i = useApp((s) => s.backend);
+  if (useIsRed()) return RED_BACKEND;
   return cot ? c : asm ? a : i;
 }

@@ -1,0 +1,123 @@
+/**
+ * End-to-end: the reduced linear model (Giannakakis et al. 2023, Appendix C) in the built app,
+ * in headless Chromium: a link to a preset restores it; Run computes in the worker and shows
+ * exactly the correlations the same computation gives in Node; the sweep and the clustering
+ * search draw their figures; a link to a non-stationary network is refused with a message.
+ *
+ * Run: npx vite build && npx vitest run --config vitest.e2e.config.ts
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { serveDir, type StaticServer } from './server';
+import { encodeShareState } from '../../src/state/url';
+import { labOf, presetValues } from '../../src/state/store';
+import { defaults, type ParamValues } from '../../src/model/params';
+import { REDUCED_PARAMS } from '../../src/labs/reduced/params';
+import { reducedSummary } from '../../src/labs/reduced/summary';
+
+const DIST = resolve(__dirname, '../../dist');
+const ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+let server: StaticServer;
+let browser: Browser;
+const problems: string[] = [];
+
+const link = (preset: string, extra: ParamValues = {}, view: string | null = null) =>
+  '#' +
+  encodeShareState({
+    lab: 'reduced',
+    preset,
+    seed: 4,
+    values: { ...presetValues(labOf('reduced'), preset), ...extra },
+    view,
+    backend: 'auto',
+  });
+
+async function run(hash: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(server.url + hash);
+  await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 30_000 });
+  await page.click('[data-testid=run]');
+  await page.waitForSelector(
+    '[data-testid=progress][data-status=done], [data-testid=progress][data-status=error]',
+    {
+      timeout: 60_000,
+    },
+  );
+  return page;
+}
+
+const points = async (page: Page, id: string) => {
+  await page.waitForSelector(`[data-testid=plot-${id}][data-rev]`, { timeout: 30_000 });
+  return Number(await page.getAttribute(`[data-testid=plot-${id}]`, 'data-points'));
+};
+
+beforeAll(async () => {
+  if (!existsSync(resolve(DIST, 'index.html')))
+    throw new Error('dist/ is missing: run `npx vite build` first');
+  server = await serveDir(DIST);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ARGS,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the reduced model in Chromium', () => {
+  it('computes the homogeneous preset: exactly the Node numbers, C10 beside them', async () => {
+    const page = await run(link('homogeneous'));
+    expect(await page.inputValue('.lab-select')).toBe('reduced');
+    const ref = reducedSummary(
+      { ...defaults(REDUCED_PARAMS), ...presetValues(labOf('reduced'), 'homogeneous') },
+      4,
+    );
+    for (const k of ['C_EI_int', 'C_EE_ext', 'C_II_ext', 'C_EI_ext'] as const)
+      expect(Number(await page.getAttribute(`[data-testid=result-${k}]`, 'data-value'))).toBe(
+        ref[k],
+      );
+    // exact, C10 as printed and EI Lab's reading of C10: 3 × 4 bars; the eigenvalues
+    expect(await points(page, 'red-corr')).toBe(12);
+    expect(await points(page, 'red-eig')).toBeGreaterThanOrEqual(2);
+    await page.close();
+  });
+
+  it('draws a coupling sweep and the clustering search', async () => {
+    const sweep = await run(link('strong-coupling', { sweep_points: 11 }, 'sweep'));
+    expect(await points(sweep, 'red-sweep')).toBeGreaterThanOrEqual(4 * 11);
+    await sweep.close();
+    const cl = await run(link('clustering', {}, 'clustering'));
+    expect(await points(cl, 'red-cluster')).toBe(8);
+    await cl.close();
+  });
+
+  it('refuses a link to a network without a stationary state, and says why', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url + link('homogeneous', { structure: 'manual', a: 2 }));
+    await page.waitForSelector('[data-testid=link-errors]', { timeout: 30_000 });
+    expect(await page.innerText('[data-testid=link-errors]')).toMatch(/no stationary state/);
+    // the safe defaults were loaded instead
+    expect(await page.inputValue('[data-testid=field-a]')).toBe('0');
+    await page.close();
+  });
+
+  it('logged no console errors', () => {
+    expect(problems).toEqual([]);
+  });
+});
