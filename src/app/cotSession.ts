@@ -74,12 +74,22 @@ async function acquire(
     return cpu('WebGPU is not available in this browser');
   }
   try {
-    const [{ acquireDevice }, { createWebGpuSpikingSim }, { batchViews }] = await Promise.all([
-      import('../engine/webgpu/device'),
-      import('../engine/spiking/webgpu/engine'),
-      import('../engine/spiking/webgpu/batchViews'),
-    ]);
+    const [{ acquireDevice }, { createWebGpuSpikingSim }, { batchViews }, { isCpuDevice }] =
+      await Promise.all([
+        import('../engine/webgpu/device'),
+        import('../engine/spiking/webgpu/engine'),
+        import('../engine/spiking/webgpu/batchViews'),
+        import('../engine/spiking/webgpu/strategy'),
+      ]);
     const dev = await acquireDevice(gpu);
+    if (pref === 'auto' && isCpuDevice(dev.device)) {
+      // a CPU implementation of WebGPU (SwiftShader) runs the spiking kernels 15–40× slower
+      // than the CPU reference (BENCHMARKS.md): 'auto' takes the CPU; 'webgpu' insists
+      dev.device.destroy();
+      return cpu(
+        `the WebGPU adapter is a CPU implementation (${dev.label}); the CPU engine is faster`,
+      );
+    }
     let given = false;
     void dev.device.lost.then((info) => {
       if (!given) onLost(`${info.reason}${info.message ? `: ${info.message}` : ''}`);

@@ -250,3 +250,24 @@ describe('co-tuning session: sweeps and ABC as the CLI runs them', () => {
     expect(st.final).not.toBeNull();
   });
 });
+
+describe('co-tuning session: which backend "auto" takes', () => {
+  it('takes the CPU reference over a CPU implementation of WebGPU (SwiftShader), and says why', async () => {
+    const { nodeGpu } = await import('../../src/engine/webgpu/node');
+    const gpu = await nodeGpu();
+    const store = createStore<CotState>(() => INITIAL_COT_STATE);
+    const s = new CotSession(
+      (ev) => applyCotEvent(store, ev),
+      () => gpu,
+    );
+    s.handle({
+      kind: 'start',
+      values: { ...values, learn_time: 0.2, duration: 0.1, tuning_reps: 0 },
+      seed: 1,
+      pref: 'auto',
+    });
+    await until(() => store.getState().progress.status === 'done');
+    expect(store.getState().backend.kind).toBe('cpu');
+    expect(store.getState().backend.fallbackReason).toMatch(/is a CPU implementation/);
+  });
+});
