@@ -263,7 +263,8 @@ fn update_neuron(e: u32, k: u32) -> u32 {
     let gtot = (gL + ge) + gi;
     let num = (nf(gL * cf(po + 1u)) + nf(ge * cf(po + 2u))) + (nf(gi * cf(po + 3u)) + I);
     let vinf = div_rn(num, gtot);
-    let ef = exp_rn(-(cf(po + 6u) * gtot));
+    // nf(): once exp_rn is inlined, the product could fuse into its range reduction x − m·C1
+    let ef = exp_rn(-nf(cf(po + 6u) * gtot));
     let vn = vinf + nf((sf(iv) - vinf) * ef);
     sset(iv, vn);
     if (vn > cf(po + 4u)) {

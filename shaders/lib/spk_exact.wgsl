@@ -66,7 +66,8 @@ fn exp_rn(x: f32) -> f32 {
   // q = r + r²/2 + r³/6 + r⁴/24 (r² in float-float, the last two terms < 2^-31 in float32)
   let r2 = two_prod(r.x, r.x);
   let r2lo = r2.y + 2.0 * nf(r.x * r.y);
-  let c = nf(r2.x * r.x) * (0x1.555556p-3 + nf(r.x * 0x1.555556p-5));
+  // nf() on c too: it is a product that the sum below would otherwise be free to fuse
+  let c = nf(nf(r2.x * r.x) * (0x1.555556p-3 + nf(r.x * 0x1.555556p-5)));
   let h = fast_two_sum(r.x, 0.5 * r2.x);
   let q = fast_two_sum(h.x, ((h.y + r.y) + nf(0.5 * r2lo)) + c);
   // 2^(j/256)·(1 + q) = T + T·q
