@@ -18,7 +18,10 @@ import { createWorkerRunner } from './workerRunner';
 import { cotStore, COT_LAB_ID } from '../state/cotStore';
 import { createCotClient, type CotClient, type CotPortLike } from './cotClient';
 import { redStore, RED_LAB_ID } from '../state/redStore';
-import { createRedClient, type RedClient, type RedPortLike } from './redClient';
+import { createComputeClient, type ComputeClient, type ComputePortLike } from './computeClient';
+import { computeReduced } from './redCompute';
+import { stpStore, STP_LAB_ID } from '../state/stpStore';
+import { computeStp } from './stpCompute';
 
 function inPage(): Runner {
   return createRunner(appStore, { acquire: acquireBackend });
@@ -62,14 +65,22 @@ export const cotRunner: CotClient = createCotClient(appStore, cotStore, {
 });
 
 /** The reduced model's runner (a worker per page, started by its first computation). */
-export const redRunner: RedClient = createRedClient(appStore, redStore, {
+export const redRunner: ComputeClient = createComputeClient(appStore, redStore, {
+  labId: RED_LAB_ID,
   connect: () =>
     typeof Worker === 'undefined'
       ? null
       : (new Worker(new URL('./redWorker.ts', import.meta.url), {
           type: 'module',
           name: 'eilab-reduced',
-        }) as unknown as RedPortLike),
+        }) as unknown as ComputePortLike),
+  compute: computeReduced,
+});
+
+/** The paired-pulse protocol (one synapse: milliseconds of work, on the page). */
+export const stpRunner: ComputeClient = createComputeClient(appStore, stpStore, {
+  labId: STP_LAB_ID,
+  compute: computeStp,
 });
 
 const isnRunner = pageRunner();
@@ -77,11 +88,13 @@ const isnRunner = pageRunner();
 const asmShown = () => appStore.getState().labId === ASM_LAB_ID;
 const cotShown = () => appStore.getState().labId === COT_LAB_ID;
 const redShown = () => appStore.getState().labId === RED_LAB_ID;
+const stpShown = () => appStore.getState().labId === STP_LAB_ID;
 
 /** Whether the run of the lab being shown is running. */
 export function isRunning(): boolean {
   if (cotShown()) return cotStore.getState().progress.status === 'running';
   if (redShown()) return redStore.getState().status === 'running';
+  if (stpShown()) return stpStore.getState().status === 'running';
   return asmShown()
     ? asmStore.getState().progress.status === 'running'
     : appStore.getState().status === 'running';
@@ -90,12 +103,19 @@ export function isRunning(): boolean {
 /** The runner of the lab being shown. */
 function shown(): Pick<Runner, 'start' | 'pause' | 'step' | 'reset' | 'idle'> {
   if (redShown()) return redRunner;
+  if (stpShown()) return stpRunner;
   return cotShown() ? cotRunner : asmShown() ? asmRunner : isnRunner;
 }
 
 export const runner: Runner = {
   async init() {
-    await Promise.all([isnRunner.init(), asmRunner.init(), cotRunner.init(), redRunner.init()]);
+    await Promise.all([
+      isnRunner.init(),
+      asmRunner.init(),
+      cotRunner.init(),
+      redRunner.init(),
+      stpRunner.init(),
+    ]);
   },
   start: () => shown().start(),
   pause: () => shown().pause(),
@@ -117,5 +137,6 @@ export const runner: Runner = {
     asmRunner.dispose();
     cotRunner.dispose();
     redRunner.dispose();
+    stpRunner.dispose();
   },
 };

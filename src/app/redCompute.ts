@@ -4,13 +4,11 @@
  * comes back as a message.
  */
 import type { ParamValues } from '../model/params';
+import type { ComputeReply } from '../state/computeStore';
 import { crossCheck } from '../labs/reduced/params';
 import { reducedSummary, type ReducedSummary } from '../labs/reduced/summary';
 
-export type RedReply =
-  { ok: true; summary: ReducedSummary; wallSeconds: number } | { ok: false; error: string };
-
-export function computeReduced(values: ParamValues, seed: number): RedReply {
+export function computeReduced(values: ParamValues, seed: number): ComputeReply<ReducedSummary> {
   const cross = crossCheck(values);
   if (cross.length > 0)
     return {

@@ -2,8 +2,7 @@
  * `eilab run stp …`: the paired-pulse protocol on one Tsodyks–Markram synapse, simulated by
  * the spiking engine, with the closed form and a PPR curve over U beside it.
  */
-import { closedFormTrain, simulateTrain } from '../labs/stp/model';
-import { stpConfig } from '../labs/stp/params';
+import { stpResult } from '../labs/stp/summary';
 import { encodeShareState } from '../state/url';
 import { writeOutFiles, type CliIo } from './io';
 import type { LabRunner } from './labRunners';
@@ -26,18 +25,13 @@ export interface StpSummary {
 }
 
 async function execute(r: ResolvedRun, _io: CliIo, outDir?: string) {
-  const c = stpConfig(r.values);
-  const eff = simulateTrain(c);
-  const cf = closedFormTrain({ ...c, nSpikes: 2 });
-  const curve = Array.from({ length: 21 }, (_, i) => {
-    const U = i / 20;
-    const e = simulateTrain({ ...c, U, nSpikes: 2 });
-    return { U, ppr: e[1] / e[0] };
-  });
+  const res = stpResult(r.values);
+  const eff = res.efficacy;
+  const curve = res.ppr_vs_U;
   const summary: StpSummary = {
     lab: 'stp',
-    ppr: eff[1] / eff[0],
-    ppr_closed_form: cf[1] / cf[0],
+    ppr: res.ppr,
+    ppr_closed_form: res.ppr_closed_form,
     efficacy: eff,
     ppr_vs_U: curve,
     params: r.values,

@@ -93,7 +93,7 @@ export const LABS: readonly LabInfo[] = [
     params: STP_PARAMS,
     presets: STP_PRESETS,
     crossCheck: stpCrossCheck,
-    app: false,
+    app: true,
   },
 ];
 

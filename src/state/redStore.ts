@@ -7,7 +7,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ReducedSummary } from '../labs/reduced/summary';
-import type { RunStatus } from './store';
+import { initialComputeState, type ComputeState } from './computeStore';
 
 export const RED_LAB_ID = 'reduced';
 
@@ -19,18 +19,8 @@ export const RED_VIEWS = [
 ] as const;
 export type RedViewId = (typeof RED_VIEWS)[number]['id'];
 
-export interface RedState {
-  status: RunStatus;
-  summary: ReducedSummary | null;
-  runError: string | null;
-  wallSeconds: number | null;
-}
+export type RedState = ComputeState<ReducedSummary>;
 
-export const INITIAL_RED_STATE: RedState = {
-  status: 'idle',
-  summary: null,
-  runError: null,
-  wallSeconds: null,
-};
-
-export const redStore: StoreApi<RedState> = createStore<RedState>(() => INITIAL_RED_STATE);
+export const redStore: StoreApi<RedState> = createStore<RedState>(() =>
+  initialComputeState<ReducedSummary>(),
+);

@@ -27,6 +27,7 @@ import { emptyLive, type LiveData } from './live';
 import { ASM_LAB_ID, ASM_VIEWS, type AsmViewId } from './asmViews';
 import { COT_LAB_ID, COT_VIEWS, type CotViewId } from './cotStore';
 import { RED_LAB_ID, RED_VIEWS, type RedViewId } from './redStore';
+import { STP_LAB_ID, STP_VIEWS } from './stpStore';
 
 export const MAX_SEED = 2 ** 32 - 1;
 
@@ -47,6 +48,7 @@ export const DEFAULT_VIEW: ViewId = 'overview';
 /** The views of a lab, in tab order. */
 export function viewsOf(labId: string): readonly { id: ViewId; label: string }[] {
   if (labId === RED_LAB_ID) return RED_VIEWS;
+  if (labId === STP_LAB_ID) return STP_VIEWS;
   return labId === ASM_LAB_ID ? ASM_VIEWS : labId === COT_LAB_ID ? COT_VIEWS : VIEWS;
 }
 

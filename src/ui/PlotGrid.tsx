@@ -13,6 +13,8 @@ import { CotPlotGrid } from './cot/CotPlotGrid';
 import { COT_LAB_ID } from '../state/cotStore';
 import { RED_LAB_ID } from '../state/redStore';
 import { RedPlotGrid } from './red/RedPlotGrid';
+import { StpPlotGrid } from './red/StpView';
+import { STP_LAB_ID } from '../state/stpStore';
 
 /** Plots of each view of the ISN lab; `wide` spans both columns. */
 const LAYOUTS: Record<IsnViewId, { figure: FigureId; wide?: boolean }[]> = {
@@ -100,6 +102,7 @@ export function PlotGrid() {
   if (labId === ASM_LAB_ID) return <AsmPlotGrid />;
   if (labId === COT_LAB_ID) return <CotPlotGrid />;
   if (labId === RED_LAB_ID) return <RedPlotGrid />;
+  if (labId === STP_LAB_ID) return <StpPlotGrid />;
   return <IsnPlotGrid />;
 }
 

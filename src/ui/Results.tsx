@@ -9,7 +9,8 @@ import type { ExportKind } from '../app/runner';
 import { useApp } from './hooks';
 import { Progress } from './Toolbar';
 import { AsmResults } from './asm/AsmResults';
-import { useIsAsm, useIsCot, useIsRed } from './asm/useRun';
+import { useIsAsm, useIsCot, useIsRed, useIsStp } from './asm/useRun';
+import { StpResults } from './red/StpView';
 import { RedResults } from './red/RedResults';
 import { CotResults } from './cot/CotResults';
 import { download } from './download';
@@ -138,7 +139,9 @@ export function Results() {
   const asm = useIsAsm();
   const cot = useIsCot();
   const red = useIsRed();
+  const stp = useIsStp();
   if (red) return <RedResults />;
+  if (stp) return <StpResults />;
   return cot ? <CotResults /> : asm ? <AsmResults /> : <IsnResults />;
 }
 

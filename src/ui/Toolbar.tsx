@@ -8,7 +8,7 @@ import { runner } from '../app/instance';
 import { shareUrl } from '../state/link';
 import { appStore, MAX_SEED } from '../state/store';
 import { useApp } from './hooks';
-import { useBackendInfo, useIsAsm, useIsCot, useIsRed, useRunStatus } from './asm/useRun';
+import { useBackendInfo, useIsAsm, useIsCot, useIsRed, useIsStp, useRunStatus } from './asm/useRun';
 
 function RunControls() {
   const status = useRunStatus();
@@ -16,7 +16,9 @@ function RunControls() {
   const asm = useIsAsm();
   const cot = useIsCot();
   // the reduced model's computation has no steps
-  const red = useIsRed();
+  const isRed = useIsRed();
+  const isStp = useIsStp();
+  const red = isRed || isStp;
   const unit = asm ? 'pass' : cot ? 'sample' : 'trial';
   const blocked = useApp((s) => Object.keys(s.drafts).length > 0 || s.seedError !== null);
   const running = status === 'running';

@@ -1,6 +1,6 @@
 /**
- * End-to-end: the reduced linear model (Giannakakis et al. 2023, Appendix C) in the built app,
- * in headless Chromium: a link to a preset restores it; Run computes in the worker and shows
+ * End-to-end: the reduced linear model (Giannakakis et al. 2023, Appendix C) and the
+ * paired-pulse protocol (stp) in the built app, in headless Chromium: a link to a preset restores it; Run computes in the worker and shows
  * exactly the correlations the same computation gives in Node; the sweep and the clustering
  * search draw their figures; a link to a non-stationary network is refused with a message.
  *
@@ -16,6 +16,7 @@ import { labOf, presetValues } from '../../src/state/store';
 import { defaults, type ParamValues } from '../../src/model/params';
 import { REDUCED_PARAMS } from '../../src/labs/reduced/params';
 import { reducedSummary } from '../../src/labs/reduced/summary';
+import { stpResult } from '../../src/labs/stp/summary';
 
 const DIST = resolve(__dirname, '../../dist');
 const ARGS = [
@@ -115,6 +116,29 @@ describe('the reduced model in Chromium', () => {
     // the safe defaults were loaded instead
     expect(await page.inputValue('[data-testid=field-a]')).toBe('0');
     await page.close();
+  });
+
+  it('computes the paired-pulse protocol (stp lab): the Node numbers, the train and PPR over U', async () => {
+    for (const preset of ['depressing', 'facilitating']) {
+      const values = presetValues(labOf('stp'), preset);
+      const page = await run(
+        '#' +
+          encodeShareState({ lab: 'stp', preset, seed: 1, values, view: null, backend: 'auto' }),
+      );
+      expect(await page.inputValue('.lab-select')).toBe('stp');
+      const ref = stpResult(values);
+      expect(Number(await page.getAttribute('[data-testid=result-ppr]', 'data-value'))).toBe(
+        ref.ppr,
+      );
+      expect(
+        Number(await page.getAttribute('[data-testid=result-ppr_closed_form]', 'data-value')),
+      ).toBe(ref.ppr_closed_form);
+      // depressing below 1, facilitating above (Keijser & Sprekeler's PV and SST synapses)
+      expect(ref.ppr < 1).toBe(preset === 'depressing');
+      expect(await points(page, 'stp-train')).toBe(ref.efficacy.length + 2);
+      expect(await points(page, 'stp-ppr')).toBe(22);
+      await page.close();
+    }
   });
 
   it('logged no console errors', () => {

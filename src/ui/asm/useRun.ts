@@ -9,6 +9,7 @@ import { useAsm } from './hooks';
 import { useCot } from '../cot/hooks';
 import { COT_LAB_ID } from '../../state/cotStore';
 import { RED_LAB_ID, redStore } from '../../state/redStore';
+import { STP_LAB_ID, stpStore } from '../../state/stpStore';
 import { useStore } from 'zustand';
 
 export function useIsAsm(): boolean {
@@ -23,6 +24,10 @@ export function useIsRed(): boolean {
   return useApp((s) => s.labId === RED_LAB_ID);
 }
 
+export function useIsStp(): boolean {
+  return useApp((s) => s.labId === STP_LAB_ID);
+}
+
 export function useRunStatus(): RunStatus {
   const asm = useIsAsm();
   const cot = useIsCot();
@@ -30,16 +35,19 @@ export function useRunStatus(): RunStatus {
   const a = useAsm((s) => s.progress.status);
   const c = useCot((s) => s.progress.status);
   const r = useStore(redStore, (s) => s.status);
+  const stp = useIsStp();
+  const p = useStore(stpStore, (s) => s.status);
   const i = useApp((s) => s.status);
+  if (stp) return p;
   return red ? r : cot ? c : asm ? a : i;
 }
 
-/** The reduced model runs on the CPU (exact linear algebra and a CPU simulation). */
+/** The reduced model and the paired-pulse protocol compute on the CPU (milliseconds to seconds). */
 const RED_BACKEND: BackendInfo = {
   state: 'ready',
   kind: 'cpu',
-  label: 'CPU (linear algebra)',
-  fallbackReason: 'the reduced model runs on the CPU',
+  label: 'CPU',
+  fallbackReason: 'this lab computes on the CPU',
 };
 
 export function useBackendInfo(): BackendInfo {
@@ -48,6 +56,8 @@ export function useBackendInfo(): BackendInfo {
   const a = useAsm((s) => s.backend);
   const c = useCot((s) => s.backend);
   const i = useApp((s) => s.backend);
-  if (useIsRed()) return RED_BACKEND;
+  const stp = useIsStp();
+  const red = useIsRed();
+  if (red || stp) return RED_BACKEND;
   return cot ? c : asm ? a : i;
 }

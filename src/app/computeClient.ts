@@ -1,22 +1,23 @@
 /**
- * The page's side of the reduced lab: Run computes the summary for the app store's values and
- * seed in a worker (redWorker.ts; on the page where no worker starts) and puts it in the
- * reduced store. A computation has no pause; a newer Run or a parameter change makes the
- * pending answer stale (it is dropped).
+ * The page's side of a lab that computes rather than runs (the reduced model, the
+ * paired-pulse protocol): Run computes the result for the app store's values and seed — in a
+ * worker when one is given (redWorker.ts), else on the page — and puts it in the lab's store.
+ * A computation has no pause; a newer Run or a parameter change makes a pending answer stale
+ * (it is dropped).
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { RED_LAB_ID, INITIAL_RED_STATE, type RedState } from '../state/redStore';
+import { initialComputeState, type ComputeReply, type ComputeState } from '../state/computeStore';
+import type { ParamValues } from '../model/params';
 import type { AppStore } from '../state/store';
-import { computeReduced, type RedReply } from './redCompute';
 
-export interface RedPortLike {
+export interface ComputePortLike {
   postMessage(m: unknown): void;
   addEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
   addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
   terminate?(): void;
 }
 
-export interface RedClient {
+export interface ComputeClient {
   init(): Promise<void>;
   start(): Promise<void>;
   step(): Promise<void>;
@@ -26,17 +27,22 @@ export interface RedClient {
   dispose(): void;
 }
 
-export function createRedClient(
+export function createComputeClient<S>(
   app: AppStore,
-  red: StoreApi<RedState>,
-  opts: { connect: () => RedPortLike | null },
-): RedClient {
-  let port: RedPortLike | null = null;
+  red: StoreApi<ComputeState<S>>,
+  opts: {
+    labId: string;
+    /** a worker answering { id, values, seed } with { id, reply }; null: on the page */
+    connect?: () => ComputePortLike | null;
+    compute: (values: ParamValues, seed: number) => ComputeReply<S>;
+  },
+): ComputeClient {
+  let port: ComputePortLike | null = null;
   let inPage = false;
   let current = 0;
   let unsub: (() => void) | null = null;
 
-  const apply = (id: number, reply: RedReply) => {
+  const apply = (id: number, reply: ComputeReply<S>) => {
     if (id !== current) return; // stale
     red.setState(
       reply.ok
@@ -48,7 +54,7 @@ export function createRedClient(
   function connect(): void {
     if (port || inPage) return;
     try {
-      port = opts.connect();
+      port = opts.connect?.() ?? null;
     } catch {
       port = null;
     }
@@ -57,7 +63,7 @@ export function createRedClient(
       return;
     }
     port.addEventListener('message', (e: MessageEvent) => {
-      const { id, reply } = e.data as { id: number; reply: RedReply };
+      const { id, reply } = e.data as { id: number; reply: ComputeReply<S> };
       apply(id, reply);
     });
     port.addEventListener('error', (e: ErrorEvent) => {
@@ -76,20 +82,20 @@ export function createRedClient(
     if (port) port.postMessage({ id, values: s.values, seed: s.seed });
     else
       setTimeout(() => {
-        apply(id, computeReduced(s.values, s.seed));
+        apply(id, opts.compute(s.values, s.seed));
       }, 0);
   }
 
   const clear = () => {
     current++;
-    red.setState(INITIAL_RED_STATE);
+    red.setState(initialComputeState<S>());
   };
 
   return {
     async init() {
       unsub?.();
       unsub = app.subscribe((s, prev) => {
-        if (s.labId !== RED_LAB_ID) return;
+        if (s.labId !== opts.labId) return;
         if (s.paramsRev !== prev.paramsRev || s.seed !== prev.seed) clear();
       });
     },
