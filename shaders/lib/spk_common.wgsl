@@ -218,6 +218,11 @@ fn is_nan(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
 }
 
+// NaN or ±∞, from the bits (a compiler may assume floats finite in comparisons)
+fn is_non_finite(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) >= 0x7f800000u;
+}
+
 // exp(−n·dt/τ) rounded to float32 as CpuSpikingSim's decay(n, dt, τ): the host's table, 0
 // past a table that reached float32 zero, the GPU's exp past a capped table (2^20 entries).
 fn lookup_decay(tab: u32, n: u32) -> f32 {
@@ -236,7 +241,7 @@ fn lookup_decay(tab: u32, n: u32) -> f32 {
 // One neuron (global entity e) at step k: the previous step's jumps enter g, then V by
 // exponential Euler unless refractory or silenced, then the conductance decay; the reset is
 // done here at once (nothing before the next step reads V or lastSpike). Returns 1 for a
-// spike, 2 for a NaN V (CpuSpikingSim's BlowUpError), else 0.
+// spike, 2 for a non-finite V (NaN or ±∞: CpuSpikingSim's BlowUpError; not a spike), else 0.
 fn update_neuron(e: u32, k: u32) -> u32 {
   let b = ent_net(e);
   let nr = net_rec(b);
@@ -267,10 +272,10 @@ fn update_neuron(e: u32, k: u32) -> u32 {
     let ef = exp_rn(-nf(cf(po + 6u) * gtot));
     let vn = vinf + nf((sf(iv) - vinf) * ef);
     sset(iv, vn);
-    if (vn > cf(po + 4u)) {
-      spike = 1u;
-    } else if (is_nan(vn)) {
+    if (is_non_finite(vn)) {
       spike = 2u;
+    } else if (vn > cf(po + 4u)) {
+      spike = 1u;
     }
   }
   sset(hdr(H_S_GE) + e, ge * cf(po + 7u));

@@ -7,13 +7,15 @@
  * is emitted by the small assembler below (no toolchain, no binary blob in the repository)
  * and produces the same words as philox4x32 (a test checks them bit for bit).
  *
- * Browsers: compiling WebAssembly needs 'wasm-unsafe-eval' in the Content-Security-Policy,
- * which EI Lab's strict CSP does not grant, so `philoxWasm()` returns null outside Node and
- * the JavaScript Philox is used.
+ * Where WebAssembly is not used (src/engine/wasm.ts: EILAB_NO_WASM=1, or a page whose
+ * Content-Security-Policy lacks 'wasm-unsafe-eval') `philoxWasm()` returns null and the
+ * JavaScript Philox is used.
  *
  * fill(n, c0, c1, c2, c3, k0, k1) writes blocks i = 0 … n−1 at byte 16·i of the exported
  * memory: philox(ctr = [c0 + i, c1 + carry, c2, c3], key = [k0, k1]).
  */
+
+import { wasmEnabled } from '../wasm';
 
 const M0 = 0xd2511f53n;
 const M1 = 0xcd9e8d57n;
@@ -135,13 +137,11 @@ export interface PhiloxWasm {
 
 let cached: PhiloxWasm | null | undefined;
 
-/** The WebAssembly Philox under Node, else null (browsers: see the CSP note above). */
+/** The WebAssembly Philox, or null where WebAssembly is not used (see above). */
 export function philoxWasm(): PhiloxWasm | null {
   if (cached !== undefined) return cached;
   cached = null;
-  const isNode = typeof process !== 'undefined' && !!process.versions?.node;
-  if (!isNode || typeof WebAssembly === 'undefined' || process.env.EILAB_NO_WASM === '1')
-    return cached;
+  if (!wasmEnabled()) return cached;
   try {
     const inst = new WebAssembly.Instance(new WebAssembly.Module(philoxWasmBytes()));
     const fill = inst.exports.fill as (...a: number[]) => void;

@@ -9,6 +9,7 @@
 import { toFixed, type CompiledNet, type CompiledProjection } from '../../../model/spiking/build';
 import { philox4x32, seedKey, STREAM, u32ToUniform } from '../../rng/philox';
 import { emptyRecording, type MonitorSpec, type Recording } from '../monitor';
+import { lifWasm, type LifWasm } from './lifWasm';
 
 const f = Math.fround;
 const NEVER = -0x3fffffff;
@@ -37,7 +38,12 @@ export interface ProjectionState {
   sumW: Float32Array | null;
   /** static synapses (no plasticity, no STP): the fixed-point jump of each synapse */
   inc: Int32Array | null;
+  /** the static projection's index in the WebAssembly kernel's memory, or −1 */
+  wasmStatic: number;
 }
+
+/** A projection without plasticity and STP onto neurons: its jumps are precomputed. */
+const isStatic = (p: CompiledProjection) => !p.spec.plasticity && !p.spec.stp && p.postIsNeuron;
 
 export class BlowUpError extends Error {
   override readonly name = 'BlowUpError';
@@ -86,23 +92,36 @@ export class CpuSpikingSim {
   private readonly words = new Uint32Array(4);
   // per-population constants in float32
   readonly popConsts: Float32Array;
+  /** the WebAssembly neuron update (Node), whose memory holds the neuron arrays; or null */
+  private readonly lif: LifWasm | null;
 
-  constructor(net: CompiledNet) {
+  /**
+   * @param opts.wasm use the WebAssembly neuron update where available (Node; default true).
+   *   It computes the same bits as the JavaScript loop (test/unit/lifWasm.test.ts), ~5× faster.
+   */
+  constructor(net: CompiledNet, opts: { wasm?: boolean } = {}) {
     this.net = net;
-    this.v = net.v0.slice();
-    this.gE = net.gE0.slice();
-    this.gI = net.gI0.slice();
-    this.lastSpike = new Int32Array(net.nNeurons).fill(NEVER);
-    this.accE = new Int32Array(net.nNeurons);
-    this.accI = new Int32Array(net.nNeurons);
+    const statics = net.projections.filter(isStatic);
+    this.lif =
+      opts.wasm === false ? null : lifWasm(net.nNeurons, net.nEntities, net.nPoisson, statics);
+    const a = this.lif?.arrays;
+    this.v = a ? a.v : new Float32Array(net.nNeurons);
+    this.v.set(net.v0);
+    this.gE = a ? a.gE : new Float32Array(net.nNeurons);
+    this.gE.set(net.gE0);
+    this.gI = a ? a.gI : new Float32Array(net.nNeurons);
+    this.gI.set(net.gI0);
+    this.lastSpike = (a ? a.lastSpike : new Int32Array(net.nNeurons)).fill(NEVER);
+    this.accE = a ? a.accE : new Int32Array(net.nNeurons);
+    this.accI = a ? a.accI : new Int32Array(net.nNeurons);
     this.scale = [2 ** net.shift[0], 2 ** net.shift[1]];
     this.unscaleE_I = [2 ** -net.shift[0], 2 ** -net.shift[1]];
-    this.Iext = new Float32Array(net.nNeurons);
-    this.silenced = new Uint8Array(net.nNeurons);
-    this.prob = new Float32Array(net.nPoisson);
+    this.Iext = a ? a.Iext : new Float32Array(net.nNeurons);
+    this.silenced = a ? a.silenced : new Uint8Array(net.nNeurons);
+    this.prob = a ? a.prob : new Float32Array(net.nPoisson);
     for (const s of net.sources) if (s.kind === 'poisson') this.prob.set(s.prob, s.poissonStart);
-    this.spiked = new Uint8Array(net.nEntities);
-    this.spikeList = new Int32Array(net.nEntities);
+    this.spiked = a ? a.spiked : new Uint8Array(net.nEntities);
+    this.spikeList = a ? a.spikeList : new Int32Array(net.nEntities);
     this.fixedCursor = new Int32Array(net.sources.length);
     this.key = seedKey(net.seed, STREAM.spikePoisson);
     this.popConsts = new Float32Array(net.populations.length * 12);
@@ -129,6 +148,17 @@ export class CpuSpikingSim {
     this.proj = net.projections.map((p) => {
       const taus = traceTaus(p);
       const stp = p.spec.stp;
+      const sq = this.lif && isStatic(p) ? statics.indexOf(p) : -1;
+      let inc: Int32Array | null = null;
+      if (isStatic(p)) {
+        inc = sq >= 0 ? this.lif!.statics[sq].inc : new Int32Array(p.nSyn);
+        for (let q = 0; q < p.nSyn; q++)
+          inc[q] = toFixed(f(f(p.gbar * p.w[q]) * 1), this.scale[p.target]);
+        if (sq >= 0) {
+          this.lif!.statics[sq].rowPtr.set(p.rowPtr);
+          this.lif!.statics[sq].col.set(p.col);
+        }
+      }
       return {
         w: p.w.slice(),
         enabled: true,
@@ -143,10 +173,8 @@ export class CpuSpikingSim {
         postTrace: taus ? new Float32Array(p.nPost * 2) : null,
         postLast: taus ? new Int32Array(p.nPost) : null,
         sumW: p.spec.norm?.kind === 'competitive' ? new Float32Array(p.nPost) : null,
-        inc:
-          !p.spec.plasticity && !stp && p.postIsNeuron
-            ? Int32Array.from(p.w, (w) => toFixed(f(f(p.gbar * w) * 1), this.scale[p.target]))
-            : null,
+        inc,
+        wasmStatic: sq,
       };
     });
   }
@@ -204,12 +232,63 @@ export class CpuSpikingSim {
     const popOf = net.popOf;
     let ns = 0;
     // 1–2. update and threshold (neurons), one population at a time
-    for (const pop of net.populations)
-      ns = updatePopulation(this, pop.start, pop.start + pop.n, popOf[pop.start] * 12, k, ns);
+    const lif = this.lif;
+    for (const pop of net.populations) {
+      const o = popOf[pop.start] * 12;
+      if (lif) {
+        const [pV, pGE, pGI, pAE, pAI, pLast, pIext, pSil, pSpiked, pList, pS1, pS2] = lif.offsets;
+        ns = lif.update(
+          pop.start,
+          pop.start + pop.n,
+          k,
+          ns,
+          pV,
+          pGE,
+          pGI,
+          pAE,
+          pAI,
+          pLast,
+          pIext,
+          pSil,
+          pSpiked,
+          pList,
+          pc[o],
+          f(pc[o] * pc[o + 1]),
+          pc[o + 2],
+          pc[o + 3],
+          pc[o + 4],
+          pc[o + 6],
+          pc[o + 7],
+          pc[o + 8],
+          pc[o + 9],
+          pc[o + 10],
+          this.unscaleE_I[0],
+          this.unscaleE_I[1],
+          pS1,
+          pS2,
+        );
+        const bad = lif.bad();
+        if (bad >= 0) throw new BlowUpError(`V of neuron ${bad} is not finite at step ${k}`);
+      } else ns = updatePopulation(this, pop.start, pop.start + pop.n, o, k, ns);
+    }
     // 2. threshold (sources)
     for (let si = 0; si < net.sources.length; si++) {
       const s = net.sources[si];
-      if (s.kind === 'poisson') {
+      if (s.kind === 'poisson' && lif) {
+        ns = lif.poisson(
+          s.n,
+          s.poissonStart,
+          s.start,
+          k >>> 0,
+          Math.floor(k / 4294967296) >>> 0,
+          this.key[0],
+          this.key[1],
+          lif.offsets[12],
+          lif.offsets[8],
+          lif.offsets[9],
+          ns,
+        );
+      } else if (s.kind === 'poisson') {
         const w = this.words;
         for (let j = 0; j < s.n; j++) {
           const jj = s.poissonStart + j;
@@ -281,6 +360,22 @@ export class CpuSpikingSim {
     if (st.inc) {
       // static synapses: the same integer sums as below, from precomputed jumps
       if (!st.enabled) return;
+      if (st.wasmStatic >= 0) {
+        const lif = this.lif!;
+        const at = lif.statics[st.wasmStatic].at;
+        lif.deliver(
+          nSpikes,
+          lif.offsets[9],
+          cp.preStart,
+          preEnd,
+          at[0],
+          at[1],
+          at[2],
+          lif.offsets[cp.target === 0 ? 3 : 4],
+          cp.postStart,
+        );
+        return;
+      }
       const { inc } = st;
       const col = cp.col;
       const base = cp.postStart;
@@ -525,8 +620,9 @@ function updatePopulation(
       const ef = f(Math.exp(-f(dtC * gtot)));
       const vn = f(vinf + f(f(v[i] - vinf) * ef));
       v[i] = vn;
-      if (vn > Vth) spike = 1;
-      else if (!(vn === vn) && bad < 0) bad = i;
+      // a non-finite V (NaN or ±∞) is not a spike: the run stops after this population
+      if (Math.abs(vn) < Infinity) spike = vn > Vth ? 1 : 0;
+      else if (bad < 0) bad = i;
     }
     gE[i] = f(ge * dE);
     gI[i] = f(gi * dI);
