@@ -284,12 +284,12 @@ export const COTUNING_PARAMS: readonly ParamSpec[] = [
     name: 'sweep',
     label: 'Sweep',
     kind: 'enum',
-    options: ['none', 'noise', 'W'],
+    options: ['none', 'noise', 'W', 'R_EE', 'R_EI', 'R_IE', 'R_II', 'p'],
     default: 'none',
     group: 'Sweep',
     description:
-      'run the protocol once per value of the noise fraction (Fig 2a–c) or the coupling W (Fig 2d–f; recurrence on) from sweep_from to sweep_to, and report D, B, rates and correlations per value (sweep.csv)',
-    source: `${PAPER}, Fig 2`,
+      'run the protocol once per value, from sweep_from to sweep_to, of the noise fraction (Fig 2a–c), the coupling W (Fig 2d–f), one assembly ratio with the others fixed (Fig 4) or the connection probability p at fixed W·p (Fig 5: coupling scaled by 1/p); recurrence on except for noise. Reports D, B, rates and correlations per value (sweep.csv)',
+    source: `${PAPER}, Figs 2, 4, 5`,
   },
   num(
     'sweep_from',
@@ -446,6 +446,16 @@ export function crossCheck(v: ParamValues): CrossError[] {
     errs.push({
       fields: ['sweep_from', 'sweep_to'],
       message: 'a noise sweep runs between 0 and 1',
+    });
+  if (v.sweep === 'p' && [v.sweep_from, v.sweep_to].some((x) => !(Number(x) > 0 && Number(x) <= 1)))
+    errs.push({
+      fields: ['sweep_from', 'sweep_to'],
+      message: 'a sweep of p runs in (0, 1]',
+    });
+  if (String(v.sweep).startsWith('R_') && [v.sweep_from, v.sweep_to].some((x) => !(Number(x) > 0)))
+    errs.push({
+      fields: ['sweep_from', 'sweep_to'],
+      message: 'assembly ratios are positive (1 = uniform)',
     });
   if (v.sweep !== undefined && v.sweep !== 'none' && Number(v.abc_steps) > 0)
     errs.push({ fields: ['sweep', 'abc_steps'], message: 'choose a sweep or ABC, not both' });

@@ -2,8 +2,11 @@
  * A co-tuning study as the lab's parameters describe it, the same from the CLI and the app:
  *  1. ABC over the four assembly ratios when `abc_steps` > 0 (abcRun.ts; the network of the
  *     steps below then has the posterior mean's ratios),
- *  2. a sweep of `noise` or `W` when `sweep` is set (Fig 2: every value from the same seed,
- *     one batched run on WebGPU through `many`; the run below then has the last value),
+ *  2. a sweep when `sweep` is set — the noise fraction or the coupling W (Fig 2), one assembly
+ *     ratio R_EE, R_EI, R_IE or R_II with the others fixed (Fig 4), or the connection
+ *     probability p at a fixed W·p (Fig 5: "coupling scaled by 1/p") — every value from the
+ *     same seed, one batched run on WebGPU through `many`; the run below then has the last
+ *     value,
  *  3. the protocol itself (runner.ts): learning, measurements, the tuning test.
  */
 import type { AbcStep } from '../../analysis/abc';
@@ -20,6 +23,42 @@ import {
   type ManySimFactory,
   type SimFactory,
 } from './runner';
+
+/** What a sweep can vary (the `sweep` parameter's values other than none). */
+export const SWEEP_PARAMS = ['noise', 'W', 'R_EE', 'R_EI', 'R_IE', 'R_II', 'p'] as const;
+export type SweepParam = (typeof SWEEP_PARAMS)[number];
+
+/**
+ * The configuration of one sweep value: the noise fraction c as is; W, the assembly ratios
+ * and p with recurrence on; p at the base W·p (Giannakakis Fig 5 scales the coupling by 1/p,
+ * so the mean recurrent input per neuron stays the same).
+ */
+export function sweptConfig(cfg: CotuningConfig, param: SweepParam, x: number): CotuningConfig {
+  switch (param) {
+    case 'noise':
+      return { ...cfg, noise: x };
+    case 'W':
+      return { ...cfg, W: x, recurrent: true };
+    case 'p':
+      return { ...cfg, p: x, W: (cfg.W * cfg.p) / x, recurrent: true };
+    default:
+      return { ...cfg, R: { ...cfg.R, [param.slice(2)]: x }, recurrent: true };
+  }
+}
+
+/** The x-axis label of a sweep of `param`. */
+export function sweepLabel(param: string): string {
+  switch (param) {
+    case 'noise':
+      return 'noise fraction c';
+    case 'W':
+      return 'coupling W';
+    case 'p':
+      return 'connection probability p (W·p fixed)';
+    default:
+      return param.startsWith('R_') ? `assembly ratio ${param} (w_in/w_out)` : param;
+  }
+}
 
 export interface SweepPoint {
   value: number;
@@ -90,7 +129,8 @@ export async function runCotuningStudy(
     }
   }
   const sweep: SweepPoint[] = [];
-  if ((v.sweep === 'noise' || v.sweep === 'W') && !hooks.shouldStop?.()) {
+  const param = String(v.sweep) as SweepParam | 'none';
+  if (param !== 'none' && SWEEP_PARAMS.includes(param) && !hooks.shouldStop?.()) {
     const n = Number(v.sweep_points);
     const a = Number(v.sweep_from);
     const b = Number(v.sweep_to);
@@ -99,7 +139,7 @@ export async function runCotuningStudy(
     const t0 = performance.now();
     const results = await runCotuningMany(
       xs.map((x) => ({
-        cfg: v.sweep === 'noise' ? { ...cfg, noise: x } : { ...cfg, W: x, recurrent: true },
+        cfg: sweptConfig(cfg, param, x),
         seed,
       })),
       { ...protocol, tuningReps: 0 },
@@ -122,11 +162,7 @@ export async function runCotuningStudy(
     );
     hooks.onSweep?.(sweep, (performance.now() - t0) / 1000);
     // the study's own run: the last value
-    if (v.sweep === 'noise') cfg.noise = b;
-    else {
-      cfg.W = b;
-      cfg.recurrent = true;
-    }
+    Object.assign(cfg, sweptConfig(cfg, param, b));
   }
   hooks.onPhase?.('run', 'learning');
   const result = await runCotuning(cfg, protocol, seed, makeSim, hooks.run);
