@@ -6,8 +6,10 @@
  *    run with /usr/bin/python3): simulation-loop wall time per simulated second, set-up
  *    separately, and the mean rates so that equal work is seen to be done;
  *  - scaling: N = 1k … 100k with p = 80/N (fixed expected synapses per neuron);
- *  - the co-tuning network (1000 neurons, 1008 Poisson trains, plastic read-out) per simulated
- *    second.
+ *  - the co-tuning network (1000 neurons, 1008 Poisson trains, plastic read-out with triplet
+ *    STDP, Vogels iSTDP and competitive normalisation), feedforward and recurrent, per simulated
+ *    second, against the same model in Brian2 C++ standalone
+ *    (`scripts/reference/cotuning_bench.py`; also the read-out neuron's rate).
  * The ratios in the table are EI Lab wall time over Brian2's (< 1: EI Lab faster).
  */
 import { execFileSync } from 'node:child_process';
@@ -28,6 +30,8 @@ export interface SpikingRow {
   wall_per_sim_s: number;
   rate_E: number | null;
   rate_I: number | null;
+  /** the co-tuning read-out neuron's rate (Hz) */
+  rate_readout?: number | null;
   note?: string;
 }
 
@@ -103,31 +107,41 @@ async function timeGpu(
     wall_per_sim_s: (t2 - t1) / 1000 / duration,
     rate_E: rec.rateCounts[0].data[0] / net.populations[0].n / duration,
     rate_I: rec.rateCounts[1].data[0] / net.populations[1].n / duration,
+    ...(net.populations[2]?.name === 'readout' && {
+      rate_readout: (rec.rateCounts[2].data[0] ?? 0) / duration,
+    }),
   };
 }
 
+/** Runs a Brian2 benchmark script with /usr/bin/python3 and parses the JSON line it prints last. */
+function brian2Json(script: string, args: string[]): Record<string, number | string | boolean> {
+  const out = execFileSync('/usr/bin/python3', [`scripts/reference/${script}`, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 1800_000,
+  });
+  const line = out.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as Record<string, number | string | boolean>;
+}
+
+const brian2Unavailable = (e: unknown) =>
+  `Brian2 unavailable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+
 function cobaBrian2(N: number, p: number, duration: number): SpikingRow | string {
   try {
-    const out = execFileSync(
-      '/usr/bin/python3',
-      [
-        'scripts/reference/coba_bench.py',
-        '--N',
-        String(N),
-        '--p',
-        String(p),
-        '--duration',
-        String(duration),
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 1800_000 },
-    );
-    const line = out.trim().split('\n').pop() ?? '';
-    const j = JSON.parse(line) as Record<string, number | string>;
+    const j = brian2Json('coba_bench.py', [
+      '--N',
+      String(N),
+      '--p',
+      String(p),
+      '--duration',
+      String(duration),
+    ]);
     return {
       workload: 'COBA',
       backend: `Brian2 ${j.brian2} C++ standalone`,
       N,
-      synapses: null,
+      synapses: Number(j.n_synapses) || null,
       sim_s: duration,
       setup_wall_s: Number(j.setup_wall_s),
       sim_wall_s: Number(j.sim_wall_s),
@@ -136,11 +150,43 @@ function cobaBrian2(N: number, p: number, duration: number): SpikingRow | string
       rate_I: Number(j.rate_I),
     };
   } catch (e) {
-    return `Brian2 unavailable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+    return brian2Unavailable(e);
   }
 }
 
-function cotuningCpu(duration: number, recurrent: boolean): SpikingRow {
+/** The co-tuning workload's name (EI Lab's and Brian2's rows are matched by it and by N). */
+const cotuningWorkload = (recurrent: boolean) =>
+  recurrent
+    ? 'co-tuning, recurrent p 0.95 + plastic read-out'
+    : 'co-tuning, feedforward + plastic read-out';
+
+/** The `cotuningCpu` network in Brian2 C++ standalone (scripts/reference/cotuning_bench.py). */
+export function cotuningBrian2(duration: number, recurrent: boolean): SpikingRow | string {
+  try {
+    const j = brian2Json('cotuning_bench.py', [
+      '--duration',
+      String(duration),
+      ...(recurrent ? ['--recurrent'] : []),
+    ]);
+    return {
+      workload: cotuningWorkload(recurrent),
+      backend: `Brian2 ${j.brian2} C++ standalone`,
+      N: Number(j.N),
+      synapses: Number(j.n_synapses),
+      sim_s: duration,
+      setup_wall_s: Number(j.setup_wall_s),
+      sim_wall_s: Number(j.sim_wall_s),
+      wall_per_sim_s: Number(j.sim_wall_s) / duration,
+      rate_E: Number(j.rate_E),
+      rate_I: Number(j.rate_I),
+      rate_readout: Number(j.rate_readout),
+    };
+  } catch (e) {
+    return brian2Unavailable(e);
+  }
+}
+
+export function cotuningCpu(duration: number, recurrent: boolean): SpikingRow {
   const cfg = { ...DEFAULT_COTUNING, noise: 0.2, recurrent, W: 2, p: 0.95 };
   const t0 = performance.now();
   const net = compileNetwork(cotuningSpec(cfg), 1);
@@ -152,9 +198,7 @@ function cotuningCpu(duration: number, recurrent: boolean): SpikingRow {
   sim.run(steps, mon, rec);
   const t2 = performance.now();
   return {
-    workload: recurrent
-      ? 'co-tuning, recurrent p 0.95 + plastic read-out'
-      : 'co-tuning, feedforward + plastic read-out',
+    workload: cotuningWorkload(recurrent),
     backend: 'EI Lab cpu',
     N: 1001,
     synapses: net.projections.reduce((a, x) => a + x.nSyn, 0),
@@ -164,6 +208,7 @@ function cotuningCpu(duration: number, recurrent: boolean): SpikingRow {
     wall_per_sim_s: (t2 - t1) / 1000 / duration,
     rate_E: rec.rateCounts[0].data[0] / net.populations[0].n / duration,
     rate_I: rec.rateCounts[1].data[0] / net.populations[1].n / duration,
+    rate_readout: rec.rateCounts[2].data[0] / duration,
   };
 }
 
@@ -196,9 +241,15 @@ export async function runSpikingBench(opts: {
       else rows.push({ ...b, workload: 'COBA scaling (p = 80/N)' });
     }
   }
-  if (want.has('cpu')) {
-    rows.push(cotuningCpu(opts.quick ? 1 : 5, false));
-    rows.push(cotuningCpu(opts.quick ? 1 : 5, true));
+  // the co-tuning network with plastic read-out, both simulators
+  for (const recurrent of [false, true]) {
+    const d = opts.quick ? 1 : 5;
+    if (want.has('cpu')) rows.push(cotuningCpu(d, recurrent));
+    if (opts.brian2) {
+      const b = cotuningBrian2(d, recurrent);
+      if (typeof b === 'string') notes.push(b);
+      else rows.push(b);
+    }
   }
   if (want.has('webgpu')) {
     const g = await gpuFactory();
@@ -228,9 +279,7 @@ export async function runSpikingBench(opts: {
         const cfg = { ...DEFAULT_COTUNING, noise: 0.2, recurrent, W: 2, p: 0.95 };
         rows.push(
           await timeGpu(
-            recurrent
-              ? 'co-tuning, recurrent p 0.95 + plastic read-out'
-              : 'co-tuning, feedforward + plastic read-out',
+            cotuningWorkload(recurrent),
             compileNetwork(cotuningSpec(cfg), 1),
             d,
             g,
@@ -248,8 +297,8 @@ const fmt = (x: number | null, d = 3) =>
 
 export function spikingTable(rows: SpikingRow[]): string {
   const L = [
-    '| workload | backend | N | synapses | simulated (s) | set-up (s) | loop (s) | wall / simulated s | × real time | rate E (Hz) | rate I (Hz) | vs Brian2 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| workload | backend | N | synapses | simulated (s) | set-up (s) | loop (s) | wall / simulated s | × real time | rate E (Hz) | rate I (Hz) | rate read-out (Hz) | vs Brian2 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const b = rows.find(
@@ -258,7 +307,7 @@ export function spikingTable(rows: SpikingRow[]): string {
     const ratio =
       b && !r.backend.startsWith('Brian2') ? fmt(r.wall_per_sim_s / b.wall_per_sim_s) : '–';
     L.push(
-      `| ${r.workload} | ${r.backend} | ${r.N} | ${r.synapses ?? '–'} | ${r.sim_s} | ${fmt(r.setup_wall_s)} | ${fmt(r.sim_wall_s)} | ${fmt(r.wall_per_sim_s)} | ${fmt(1 / r.wall_per_sim_s)} | ${fmt(r.rate_E)} | ${fmt(r.rate_I)} | ${ratio} |`,
+      `| ${r.workload} | ${r.backend} | ${r.N} | ${r.synapses ?? '–'} | ${r.sim_s} | ${fmt(r.setup_wall_s)} | ${fmt(r.sim_wall_s)} | ${fmt(r.wall_per_sim_s)} | ${fmt(1 / r.wall_per_sim_s)} | ${fmt(r.rate_E)} | ${fmt(r.rate_I)} | ${fmt(r.rate_readout ?? null)} | ${ratio} |`,
     );
   }
   return L.join('\n');
