@@ -12,8 +12,9 @@
 ;; bit for bit (test/unit/lifWasm.test.ts).
 ;;
 ;; Memory (imported, laid out by lifWasm.ts): bytes [0, 256) hold the table 2^(j/32),
-;; j = 0 … 31, as float64, bytes [256, 272) a Philox block; the simulation's arrays follow at
-;; the offsets passed to the functions.
+;; j = 0 … 31, as float64, bytes [256, 272) a Philox block, [512, 880) the SIMD constants
+;; (`init`); the simulation's arrays follow from byte 1024 at the offsets passed to the
+;; functions.
 ;; Generated into lifWasmBytes.ts by `npm run gen:wasm` (wabt); a test checks it is current.
 (module
   (import "m" "mem" (memory 1))
@@ -159,6 +160,7 @@
     (param $uE f32) (param $uI f32) (param $pS1 i32) (param $pS2 i32)
     (result i32)
     (local $i i32) (local $o i32) (local $e4 i32) (local $kr i32) (local $m i32) (local $l i32)
+    (local $sure i32)
     (local $ae v128) (local $ai v128) (local $ge v128) (local $gi v128) (local $act v128)
     (local $gtot v128) (local $vinf v128) (local $x v128) (local $ylo v128) (local $yhi v128)
     (local $ef v128) (local $vold v128) (local $vn v128) (local $bad4 v128)
@@ -167,28 +169,10 @@
     (local $suI v128)
     (local $xdlo v128) (local $tlo v128) (local $rlo v128) (local $r2lo v128) (local $r4lo v128)
     (local $xdhi v128) (local $thi v128) (local $rhi v128) (local $r2hi v128) (local $r4hi v128)
-    (local $cInvLn2 v128) (local $cMagic v128) (local $cLn2 v128) (local $c1 v128) (local
-    $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local
-    $c7 v128) (local $c8 v128) (local $c9 v128) (local $c10 v128) (local $c11 v128) (local
-    $cUp v128) (local $cDn v128)
-    (global.set $bad (i32.const -1))
-    ;; the exp's constants (float64 pairs): 1/ln 2, 1.5·2^52, ln 2, 1/n! for n = 0 … 11, 1 ± 2^−40
-    (local.set $cInvLn2 (v128.const f64x2 1.4426950408889634 1.4426950408889634))
-    (local.set $cMagic (v128.const f64x2 6755399441055744 6755399441055744))
-    (local.set $cLn2 (v128.const f64x2 0.6931471805599453 0.6931471805599453))
-    (local.set $c1 (v128.const f64x2 1 1))
-    (local.set $c2 (v128.const f64x2 0.5 0.5))
-    (local.set $c3 (v128.const f64x2 0.16666666666666666 0.16666666666666666))
-    (local.set $c4 (v128.const f64x2 0.041666666666666664 0.041666666666666664))
-    (local.set $c5 (v128.const f64x2 0.008333333333333333 0.008333333333333333))
-    (local.set $c6 (v128.const f64x2 0.001388888888888889 0.001388888888888889))
-    (local.set $c7 (v128.const f64x2 1.984126984126984e-4 1.984126984126984e-4))
-    (local.set $c8 (v128.const f64x2 2.48015873015873e-5 2.48015873015873e-5))
-    (local.set $c9 (v128.const f64x2 2.755731922398589e-6 2.755731922398589e-6))
-    (local.set $c10 (v128.const f64x2 2.755731922398589e-7 2.755731922398589e-7))
-    (local.set $c11 (v128.const f64x2 2.505210838544172e-8 2.505210838544172e-8))
-    (local.set $cUp (v128.const f64x2 1.0000000000009095 1.0000000000009095))
-    (local.set $cDn (v128.const f64x2 0.9999999999990905 0.9999999999990905))
+    (local
+    $c2 v128) (local
+    $c7 v128) (local
+    $cUp v128) (global.set $bad (i32.const -1))
     (local.set $sgL (f32x4.splat (local.get $gL))) (local.set $sgLEL (f32x4.splat (local.get $gLEL)))
     (local.set $sVE (f32x4.splat (local.get $VE))) (local.set $sVI (f32x4.splat (local.get $VI)))
     (local.set $sVth (f32x4.splat (local.get $Vth))) (local.set $sdtC (f32x4.splat (local.get $dtC)))
@@ -252,7 +236,7 @@
         (local.set $xdlo (f64x2.promote_low_f32x4 (local.get $x)))
         (local.set $xdhi (f64x2.promote_low_f32x4
           (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))
-        (if (i32x4.all_true (f32x4.le (f32x4.abs (local.get $x)) (v128.const f32x4 0.25 0.25 0.25 0.25)))
+        (if (i32x4.all_true (f32x4.le (f32x4.abs (local.get $x)) (v128.load offset=832 (i32.const 0))))
           (then
             ;; |x| ≤ 1/4 (a neuron's step: dt·g_tot/C is small): the polynomial of degree 10
             ;; in x itself (remainder < 2^−47), no reduction
@@ -260,94 +244,113 @@
             (local.set $r4lo (f64x2.mul (local.get $r2lo) (local.get $r2lo)))
             (local.set $ylo
               (f64x2.add
-                (f64x2.add (f64x2.add (local.get $c1) (local.get $xdlo))
-                  (f64x2.mul (local.get $r2lo) (f64x2.add (local.get $c2) (f64x2.mul (local.get $xdlo) (local.get $c3)))))
+                (f64x2.add (f64x2.add (v128.load offset=560 (i32.const 0)) (local.get $xdlo))
+                  (f64x2.mul (local.get $r2lo) (f64x2.add (v128.load offset=576 (i32.const 0)) (f64x2.mul (local.get $xdlo) (v128.load offset=592 (i32.const 0))))))
                 (f64x2.mul (local.get $r4lo)
                   (f64x2.add
                     (f64x2.add
-                      (f64x2.add (local.get $c4) (f64x2.mul (local.get $xdlo) (local.get $c5)))
-                      (f64x2.mul (local.get $r2lo) (f64x2.add (local.get $c6) (f64x2.mul (local.get $xdlo) (local.get $c7)))))
+                      (f64x2.add (v128.load offset=608 (i32.const 0)) (f64x2.mul (local.get $xdlo) (v128.load offset=624 (i32.const 0))))
+                      (f64x2.mul (local.get $r2lo) (f64x2.add (v128.load offset=640 (i32.const 0)) (f64x2.mul (local.get $xdlo) (v128.load offset=656 (i32.const 0))))))
                     (f64x2.mul (local.get $r4lo)
                       (f64x2.add
-                        (f64x2.add (local.get $c8) (f64x2.mul (local.get $xdlo) (local.get $c9)))
-                        (f64x2.mul (local.get $r2lo) (local.get $c10))))))))
+                        (f64x2.add (v128.load offset=672 (i32.const 0)) (f64x2.mul (local.get $xdlo) (v128.load offset=688 (i32.const 0))))
+                        (f64x2.mul (local.get $r2lo) (v128.load offset=704 (i32.const 0)))))))))
             (local.set $r2hi (f64x2.mul (local.get $xdhi) (local.get $xdhi)))
             (local.set $r4hi (f64x2.mul (local.get $r2hi) (local.get $r2hi)))
             (local.set $yhi
               (f64x2.add
-                (f64x2.add (f64x2.add (local.get $c1) (local.get $xdhi))
-                  (f64x2.mul (local.get $r2hi) (f64x2.add (local.get $c2) (f64x2.mul (local.get $xdhi) (local.get $c3)))))
+                (f64x2.add (f64x2.add (v128.load offset=560 (i32.const 0)) (local.get $xdhi))
+                  (f64x2.mul (local.get $r2hi) (f64x2.add (v128.load offset=576 (i32.const 0)) (f64x2.mul (local.get $xdhi) (v128.load offset=592 (i32.const 0))))))
                 (f64x2.mul (local.get $r4hi)
                   (f64x2.add
                     (f64x2.add
-                      (f64x2.add (local.get $c4) (f64x2.mul (local.get $xdhi) (local.get $c5)))
-                      (f64x2.mul (local.get $r2hi) (f64x2.add (local.get $c6) (f64x2.mul (local.get $xdhi) (local.get $c7)))))
+                      (f64x2.add (v128.load offset=608 (i32.const 0)) (f64x2.mul (local.get $xdhi) (v128.load offset=624 (i32.const 0))))
+                      (f64x2.mul (local.get $r2hi) (f64x2.add (v128.load offset=640 (i32.const 0)) (f64x2.mul (local.get $xdhi) (v128.load offset=656 (i32.const 0))))))
                     (f64x2.mul (local.get $r4hi)
                       (f64x2.add
-                        (f64x2.add (local.get $c8) (f64x2.mul (local.get $xdhi) (local.get $c9)))
-                        (f64x2.mul (local.get $r2hi) (local.get $c10))))))))
+                        (f64x2.add (v128.load offset=672 (i32.const 0)) (f64x2.mul (local.get $xdhi) (v128.load offset=688 (i32.const 0))))
+                        (f64x2.mul (local.get $r2hi) (v128.load offset=704 (i32.const 0)))))))))
+            ;; certain rounding: y's float64 bits below float32's (the low 29 of the fraction;
+            ;; y ∈ [0.77, 1.29] is normal in both) lie farther than 2^13 units (≥ 2^−40 of y)
+            ;; from the half-way pattern 2^28
+            (local.set $sure
+              (i64x2.all_true (v128.and
+                (i64x2.gt_s
+                  (i64x2.abs (i64x2.sub (v128.and (local.get $ylo) (v128.load offset=768 (i32.const 0)))
+                                        (v128.load offset=784 (i32.const 0))))
+                  (v128.load offset=800 (i32.const 0)))
+                (i64x2.gt_s
+                  (i64x2.abs (i64x2.sub (v128.and (local.get $yhi) (v128.load offset=768 (i32.const 0)))
+                                        (v128.load offset=784 (i32.const 0))))
+                  (v128.load offset=800 (i32.const 0))))))
           )
           (else
+            (local.set $sure (i32.const 2))
             ;; t = x/ln2 + 1.5·2^52: t − 1.5·2^52 = k exactly, and t's low bits are k's
-            (local.set $tlo (f64x2.add (f64x2.mul (local.get $xdlo) (local.get $cInvLn2)) (local.get $cMagic)))
+            (local.set $tlo (f64x2.add (f64x2.mul (local.get $xdlo) (v128.load offset=512 (i32.const 0))) (v128.load offset=528 (i32.const 0))))
             (local.set $rlo (f64x2.sub (local.get $xdlo)
-              (f64x2.mul (f64x2.sub (local.get $tlo) (local.get $cMagic)) (local.get $cLn2))))
+              (f64x2.mul (f64x2.sub (local.get $tlo) (v128.load offset=528 (i32.const 0))) (v128.load offset=544 (i32.const 0)))))
             (local.set $r2lo (f64x2.mul (local.get $rlo) (local.get $rlo)))
             (local.set $r4lo (f64x2.mul (local.get $r2lo) (local.get $r2lo)))
             (local.set $ylo
               (f64x2.mul
                 (f64x2.add
-                  (f64x2.add (f64x2.add (local.get $c1) (local.get $rlo))
-                    (f64x2.mul (local.get $r2lo) (f64x2.add (local.get $c2) (f64x2.mul (local.get $rlo) (local.get $c3)))))
+                  (f64x2.add (f64x2.add (v128.load offset=560 (i32.const 0)) (local.get $rlo))
+                    (f64x2.mul (local.get $r2lo) (f64x2.add (v128.load offset=576 (i32.const 0)) (f64x2.mul (local.get $rlo) (v128.load offset=592 (i32.const 0))))))
                   (f64x2.mul (local.get $r4lo)
                     (f64x2.add
                       (f64x2.add
-                        (f64x2.add (local.get $c4) (f64x2.mul (local.get $rlo) (local.get $c5)))
-                        (f64x2.mul (local.get $r2lo) (f64x2.add (local.get $c6) (f64x2.mul (local.get $rlo) (local.get $c7)))))
+                        (f64x2.add (v128.load offset=608 (i32.const 0)) (f64x2.mul (local.get $rlo) (v128.load offset=624 (i32.const 0))))
+                        (f64x2.mul (local.get $r2lo) (f64x2.add (v128.load offset=640 (i32.const 0)) (f64x2.mul (local.get $rlo) (v128.load offset=656 (i32.const 0))))))
                       (f64x2.mul (local.get $r4lo)
                         (f64x2.add
-                          (f64x2.add (local.get $c8) (f64x2.mul (local.get $rlo) (local.get $c9)))
-                          (f64x2.mul (local.get $r2lo) (f64x2.add (local.get $c10) (f64x2.mul (local.get $rlo) (local.get $c11)))))))))
-                (i64x2.shl (i64x2.add (local.get $tlo) (v128.const i64x2 1023 1023)) (i32.const 52))))
+                          (f64x2.add (v128.load offset=672 (i32.const 0)) (f64x2.mul (local.get $rlo) (v128.load offset=688 (i32.const 0))))
+                          (f64x2.mul (local.get $r2lo) (f64x2.add (v128.load offset=704 (i32.const 0)) (f64x2.mul (local.get $rlo) (v128.load offset=720 (i32.const 0))))))))))
+                (i64x2.shl (i64x2.add (local.get $tlo) (v128.load offset=816 (i32.const 0))) (i32.const 52))))
             ;; t = x/ln2 + 1.5·2^52: t − 1.5·2^52 = k exactly, and t's low bits are k's
-            (local.set $thi (f64x2.add (f64x2.mul (local.get $xdhi) (local.get $cInvLn2)) (local.get $cMagic)))
+            (local.set $thi (f64x2.add (f64x2.mul (local.get $xdhi) (v128.load offset=512 (i32.const 0))) (v128.load offset=528 (i32.const 0))))
             (local.set $rhi (f64x2.sub (local.get $xdhi)
-              (f64x2.mul (f64x2.sub (local.get $thi) (local.get $cMagic)) (local.get $cLn2))))
+              (f64x2.mul (f64x2.sub (local.get $thi) (v128.load offset=528 (i32.const 0))) (v128.load offset=544 (i32.const 0)))))
             (local.set $r2hi (f64x2.mul (local.get $rhi) (local.get $rhi)))
             (local.set $r4hi (f64x2.mul (local.get $r2hi) (local.get $r2hi)))
             (local.set $yhi
               (f64x2.mul
                 (f64x2.add
-                  (f64x2.add (f64x2.add (local.get $c1) (local.get $rhi))
-                    (f64x2.mul (local.get $r2hi) (f64x2.add (local.get $c2) (f64x2.mul (local.get $rhi) (local.get $c3)))))
+                  (f64x2.add (f64x2.add (v128.load offset=560 (i32.const 0)) (local.get $rhi))
+                    (f64x2.mul (local.get $r2hi) (f64x2.add (v128.load offset=576 (i32.const 0)) (f64x2.mul (local.get $rhi) (v128.load offset=592 (i32.const 0))))))
                   (f64x2.mul (local.get $r4hi)
                     (f64x2.add
                       (f64x2.add
-                        (f64x2.add (local.get $c4) (f64x2.mul (local.get $rhi) (local.get $c5)))
-                        (f64x2.mul (local.get $r2hi) (f64x2.add (local.get $c6) (f64x2.mul (local.get $rhi) (local.get $c7)))))
+                        (f64x2.add (v128.load offset=608 (i32.const 0)) (f64x2.mul (local.get $rhi) (v128.load offset=624 (i32.const 0))))
+                        (f64x2.mul (local.get $r2hi) (f64x2.add (v128.load offset=640 (i32.const 0)) (f64x2.mul (local.get $rhi) (v128.load offset=656 (i32.const 0))))))
                       (f64x2.mul (local.get $r4hi)
                         (f64x2.add
-                          (f64x2.add (local.get $c8) (f64x2.mul (local.get $rhi) (local.get $c9)))
-                          (f64x2.mul (local.get $r2hi) (f64x2.add (local.get $c10) (f64x2.mul (local.get $rhi) (local.get $c11)))))))))
-                (i64x2.shl (i64x2.add (local.get $thi) (v128.const i64x2 1023 1023)) (i32.const 52))))
+                          (f64x2.add (v128.load offset=672 (i32.const 0)) (f64x2.mul (local.get $rhi) (v128.load offset=688 (i32.const 0))))
+                          (f64x2.mul (local.get $r2hi) (f64x2.add (v128.load offset=704 (i32.const 0)) (f64x2.mul (local.get $rhi) (v128.load offset=720 (i32.const 0))))))))))
+                (i64x2.shl (i64x2.add (local.get $thi) (v128.load offset=816 (i32.const 0))) (i32.const 52))))
           ))
         (local.set $ef
           (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
             (f32x4.demote_f64x2_zero (local.get $ylo)) (f32x4.demote_f64x2_zero (local.get $yhi))))
-        ;; certain rounding (y·(1 ± 2^−40) round alike) and |x| ≤ 87 in every lane, else the
-        ;; scalar exp for all four (refractory lanes too: they are rare, and so is this)
-        (if (i32.eqz (i32x4.all_true
-              (v128.and
-                (f32x4.le (f32x4.abs (local.get $x)) (v128.const f32x4 87 87 87 87))
+        ;; the general path: certain rounding (y·(1 ± 2^−40) round alike) and |x| ≤ 87 in every
+        ;; lane; where any lane is uncertain, the scalar exp for all four (refractory lanes too:
+        ;; they are rare, and so is this)
+        (if (i32.eq (local.get $sure) (i32.const 2))
+          (then
+            (local.set $sure
+              (i32x4.all_true
                 (v128.and
-                  (f32x4.eq (local.get $ef)
-                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                      (f32x4.demote_f64x2_zero (f64x2.mul (local.get $ylo) (local.get $cUp)))
-                      (f32x4.demote_f64x2_zero (f64x2.mul (local.get $yhi) (local.get $cUp)))))
-                  (f32x4.eq (local.get $ef)
-                    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                      (f32x4.demote_f64x2_zero (f64x2.mul (local.get $ylo) (local.get $cDn)))
-                      (f32x4.demote_f64x2_zero (f64x2.mul (local.get $yhi) (local.get $cDn)))))))))
+                  (f32x4.le (f32x4.abs (local.get $x)) (v128.load offset=848 (i32.const 0)))
+                  (v128.and
+                    (f32x4.eq (local.get $ef)
+                      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                        (f32x4.demote_f64x2_zero (f64x2.mul (local.get $ylo) (v128.load offset=736 (i32.const 0))))
+                        (f32x4.demote_f64x2_zero (f64x2.mul (local.get $yhi) (v128.load offset=736 (i32.const 0))))))
+                    (f32x4.eq (local.get $ef)
+                      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                        (f32x4.demote_f64x2_zero (f64x2.mul (local.get $ylo) (v128.load offset=752 (i32.const 0))))
+                        (f32x4.demote_f64x2_zero (f64x2.mul (local.get $yhi) (v128.load offset=752 (i32.const 0))))))))))))
+        (if (i32.eqz (local.get $sure))
           (then
             (local.set $ef (f32x4.replace_lane 0 (local.get $ef) (call $exp_f32 (f32x4.extract_lane 0 (local.get $x)))))
             (local.set $ef (f32x4.replace_lane 1 (local.get $ef) (call $exp_f32 (f32x4.extract_lane 1 (local.get $x)))))
@@ -381,7 +384,7 @@
         ;; active lanes with a non-finite V: the first is reported, none spikes
         (local.set $bad4
           (v128.andnot (local.get $act)
-            (f32x4.lt (f32x4.abs (local.get $vn)) (v128.const f32x4 inf inf inf inf))))
+            (f32x4.lt (f32x4.abs (local.get $vn)) (v128.load offset=864 (i32.const 0)))))
         (if (i32.and (v128.any_true (local.get $bad4)) (i32.lt_s (global.get $bad) (i32.const 0)))
           (then (global.set $bad
             (i32.add (local.get $i) (i32.ctz (i32x4.bitmask (local.get $bad4)))))))
@@ -410,6 +413,35 @@
       (local.get $gL) (local.get $gLEL) (local.get $VE) (local.get $VI) (local.get $Vth)
       (local.get $dtC) (local.get $dE) (local.get $dI) (local.get $Ibg) (local.get $nRef)
       (local.get $uE) (local.get $uI)))
+
+  ;; The SIMD update's constants, stored at bytes [512, 880) by `init` (called once per
+  ;; instance): the loops load them from memory. Held as constants, V8 rebuilds each from
+  ;; immediates at every use inside the loop (three instructions apiece), which cost more than
+  ;; the arithmetic; a load is one instruction, or none when folded into the operation.
+  (func (export "init")
+    (v128.store offset=512 (i32.const 0) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) ;; 1/ln 2
+    (v128.store offset=528 (i32.const 0) (v128.const f64x2 6755399441055744 6755399441055744)) ;; 1.5·2^52
+    (v128.store offset=544 (i32.const 0) (v128.const f64x2 0.6931471805599453 0.6931471805599453)) ;; ln 2
+    (v128.store offset=560 (i32.const 0) (v128.const f64x2 1 1)) ;; 1/0!
+    (v128.store offset=576 (i32.const 0) (v128.const f64x2 0.5 0.5)) ;; 1/1!
+    (v128.store offset=592 (i32.const 0) (v128.const f64x2 0.16666666666666666 0.16666666666666666)) ;; 1/2!
+    (v128.store offset=608 (i32.const 0) (v128.const f64x2 0.041666666666666664 0.041666666666666664)) ;; 1/3!
+    (v128.store offset=624 (i32.const 0) (v128.const f64x2 0.008333333333333333 0.008333333333333333)) ;; 1/4!
+    (v128.store offset=640 (i32.const 0) (v128.const f64x2 0.001388888888888889 0.001388888888888889)) ;; 1/5!
+    (v128.store offset=656 (i32.const 0) (v128.const f64x2 1.984126984126984e-4 1.984126984126984e-4)) ;; 1/6!
+    (v128.store offset=672 (i32.const 0) (v128.const f64x2 2.48015873015873e-5 2.48015873015873e-5)) ;; 1/7!
+    (v128.store offset=688 (i32.const 0) (v128.const f64x2 2.755731922398589e-6 2.755731922398589e-6)) ;; 1/8!
+    (v128.store offset=704 (i32.const 0) (v128.const f64x2 2.755731922398589e-7 2.755731922398589e-7)) ;; 1/9!
+    (v128.store offset=720 (i32.const 0) (v128.const f64x2 2.505210838544172e-8 2.505210838544172e-8)) ;; 1/10!
+    (v128.store offset=736 (i32.const 0) (v128.const f64x2 1.0000000000009095 1.0000000000009095)) ;; 1 + 2^−40
+    (v128.store offset=752 (i32.const 0) (v128.const f64x2 0.9999999999990905 0.9999999999990905)) ;; 1 − 2^−40
+    (v128.store offset=768 (i32.const 0) (v128.const i64x2 0x1fffffff 0x1fffffff))
+    (v128.store offset=784 (i32.const 0) (v128.const i64x2 0x10000000 0x10000000))
+    (v128.store offset=800 (i32.const 0) (v128.const i64x2 0x2000 0x2000))
+    (v128.store offset=816 (i32.const 0) (v128.const i64x2 1023 1023))
+    (v128.store offset=832 (i32.const 0) (v128.const f32x4 0.25 0.25 0.25 0.25))
+    (v128.store offset=848 (i32.const 0) (v128.const f32x4 87 87 87 87))
+    (v128.store offset=864 (i32.const 0) (v128.const f32x4 inf inf inf inf)))
 
   ;; Philox4x32-10 (Salmon et al. 2011; philox.ts, shaders/lib/philox.wgsl) of the counter
   ;; [c0, c1, c2, 0] under the key [k0, k1]: the four words are stored at byte $out.

@@ -123,7 +123,7 @@ export function lifWasmAvailable(): boolean {
   return module() !== null;
 }
 
-const TABLE_BYTES = 512; // 2^(j/32), j < 32, float64; a Philox block at 256
+const TABLE_BYTES = 1024; // 2^(j/32), j < 32, float64; a Philox block at 256; the SIMD constants at 512 (lif.wat, init)
 
 /**
  * A kernel instance with the arrays of a network of nNeurons neurons, nEntities entities
@@ -178,6 +178,7 @@ export function lifWasm(
   const tab = new Float64Array(buf, 0, 32);
   for (let j = 0; j < 32; j++) tab[j] = 2 ** (j / 32);
   const inst = new WebAssembly.Instance(mod, { m: { mem: memory, exp: jsExp } });
+  (inst.exports.init as () => void)();
   const bad = inst.exports.bad as WebAssembly.Global;
   const [pV, pGE, pGI, pAE, pAI, pLast, pIext, pSil, pSpiked, pList, , , pProb] = offsets;
   return {
