@@ -142,7 +142,7 @@ function text(s: Output): string {
   );
   if (s.convergence_cosine !== null)
     L.push(
-      `convergence (Appendix B): cos(C̄w, w) ${fmt(s.convergence_cosine)}, cos(leading eigenvector of C̄, w) ${fmt(s.eigenvector_cosine)}`,
+      `convergence (Appendix B): cos(C̄w, w) ${fmt(s.convergence_cosine)} (shuffled weights ${fmt(s.convergence_shuffled_cosine)}), cos(leading eigenvector of C̄, w) ${fmt(s.eigenvector_cosine)}`,
     );
   if (s.w_group_E.length)
     L.push(

@@ -122,4 +122,11 @@ describe('convergence check (Appendix B)', () => {
     const bad = convergenceCheck(steps, ids, 6, 2, [0, 0, 0, 1, 1, 1], [0, 0], 0, 100000, 10);
     expect(bad.eigenCosine).toBeLessThan(0.2);
   });
+  it('baselines: shuffled weights are no eigenvector; the centred cosine sees the group structure', () => {
+    const good = convergenceCheck(steps, ids, 6, 2, [1, 1, 1, 0, 0, 0], [0, 0], 0, 100000, 10);
+    // 3 of the 6 E weights on random neurons: C̄w is no longer along w
+    expect(good.shuffledCosine).toBeLessThan(good.cosine - 0.1);
+    expect(good.centredCosine).toBeGreaterThan(0.9);
+    expect(good.centredShuffledCosine).toBeLessThan(good.centredCosine - 0.2);
+  });
 });

@@ -221,6 +221,16 @@ export interface ConvergenceCheck {
   lambda: number;
   /** cosine between w and the leading eigenvector of C̄ (power iteration from w) */
   eigenCosine: number;
+  /**
+   * the same cosine for the weights shuffled among the E inputs and among the I inputs (mean
+   * of 20 seeded permutations): what any positive weights of these magnitudes give, since C̄
+   * is dominated by positive correlations. Learnt weights that are an eigenvector beat it.
+   */
+  shuffledCosine: number;
+  /** cos(C̄w, w) with the E and I parts of w and of C̄w each centred (their means removed) */
+  centredCosine: number;
+  /** the centred cosine of the shuffled weights */
+  centredShuffledCosine: number;
 }
 
 /**
@@ -287,5 +297,47 @@ export function convergenceCheck(
     if (!(norm > 0)) break;
     v = nv.map((x) => x / norm);
   }
-  return { cosine: cos(cw, w), lambda: dot(cw, w) / dot(w, w), eigenCosine: Math.abs(cos(v, w)) };
+  // centred: the E part and the I part each without their mean, before and after C̄
+  const centre = (x: Float64Array) => {
+    const y = x.slice();
+    for (const [a, b] of [
+      [0, nE],
+      [nE, n],
+    ]) {
+      let m = 0;
+      for (let i = a; i < b; i++) m += y[i];
+      m /= b - a;
+      for (let i = a; i < b; i++) y[i] -= m;
+    }
+    return y;
+  };
+  const centredCos = (x: Float64Array) => {
+    const xc = centre(x);
+    return cos(centre(apply(xc)), xc);
+  };
+  let shuffledC = 0;
+  let shuffled = 0;
+  let seed = 12345;
+  const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  for (let r = 0; r < 20; r++) {
+    const ws = w.slice();
+    for (const [a, b] of [
+      [0, nE],
+      [nE, n],
+    ])
+      for (let i = b - 1; i > a; i--) {
+        const j = a + Math.floor(rand() * (i - a + 1));
+        [ws[i], ws[j]] = [ws[j], ws[i]];
+      }
+    shuffled += cos(apply(ws), ws) / 20;
+    shuffledC += centredCos(ws) / 20;
+  }
+  return {
+    cosine: cos(cw, w),
+    lambda: dot(cw, w) / dot(w, w),
+    eigenCosine: Math.abs(cos(v, w)),
+    shuffledCosine: shuffled,
+    centredCosine: centredCos(w),
+    centredShuffledCosine: shuffledC,
+  };
 }

@@ -23,6 +23,10 @@ export interface CotuningSummary {
   /** Appendix B: cosine of C̄w with w, and of the leading eigenvector of C̄ with w */
   convergence_cosine: number | null;
   eigenvector_cosine: number | null;
+  /** cos(C̄w, w) for the weights shuffled within E and within I (the baseline to beat) */
+  convergence_shuffled_cosine: number | null;
+  convergence_centred_cosine: number | null;
+  convergence_centred_shuffled_cosine: number | null;
   /** mean read-out rate per group in the tuning test (Fig 1f), Hz */
   tuning_mean: number[];
   /** group-mean read-out weights (E, I) */
@@ -70,6 +74,11 @@ export function cotuningSummary(
     abc_distance: r.abc_distance,
     convergence_cosine: r.convergence ? fin(r.convergence.cosine) : null,
     eigenvector_cosine: r.convergence ? fin(r.convergence.eigenCosine) : null,
+    convergence_shuffled_cosine: r.convergence ? fin(r.convergence.shuffledCosine) : null,
+    convergence_centred_cosine: r.convergence ? fin(r.convergence.centredCosine) : null,
+    convergence_centred_shuffled_cosine: r.convergence
+      ? fin(r.convergence.centredShuffledCosine)
+      : null,
     tuning_mean: reps
       ? Array.from({ length: M }, (_, g) => r.tuning.reduce((a, row) => a + row[g], 0) / reps)
       : [],
