@@ -5,11 +5,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { runner } from './app/instance';
+import { lifWasmAvailable } from './engine/spiking/cpu/lifWasm';
 import { startLinkSync } from './state/link';
 import { appStore } from './state/store';
 import { App } from './ui/App';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import './ui/app.css';
+
+// Whether this page may compile the CPU backend's WebAssembly kernels (the CSP grants
+// 'wasm-unsafe-eval'; without it the JavaScript twins run): <html data-wasm="yes|no">.
+document.documentElement.dataset.wasm = lifWasmAvailable() ? 'yes' : 'no';
 
 startLinkSync(appStore, window);
 void runner.init();

@@ -9,24 +9,21 @@
  * applied mid-run (the lab's buttons).
  */
 import type { BackendPreference } from '../engine/acquire';
-import { CpuSpikingSim } from '../engine/spiking/cpu/cpuSim';
 import type { SpikingSimLike } from '../engine/spiking/sim';
 import type { ParamValues } from '../model/params';
 import { groupLayout } from '../labs/cotuning/network';
 import { groupMeans } from '../labs/cotuning/measures';
 import { cotuningConfig, cotuningProtocol } from '../labs/cotuning/params';
-import type { CotuningEvent, ManySimFactory, SimFactory } from '../labs/cotuning/runner';
+import type { CotuningEvent } from '../labs/cotuning/runner';
 import { runCotuningStudy } from '../labs/cotuning/study';
 import type { CotEvent, CotFinal, CotShape } from '../state/cotStore';
-import type { BackendInfo } from '../state/store';
+import { acquireReported, acquireSpikingBackend } from './spikingBackend';
+import { SteppedSession, type ControlCommand } from './steppedSession';
 
 export type CotCommand =
   | { kind: 'start'; values: ParamValues; seed: number; pref: BackendPreference }
   | { kind: 'shape'; values: ParamValues }
-  | { kind: 'pause' }
-  | { kind: 'resume' }
-  | { kind: 'step' }
-  | { kind: 'stop' }
+  | ControlCommand
   | { kind: 'event'; event: CotuningEvent; label: string };
 
 /** The network and run length the values describe. */
@@ -44,147 +41,40 @@ export function cotShape(values: ParamValues): CotShape {
   };
 }
 
-/** A macrotask turn, so that commands (pause, stop, knock-outs) get through between stretches. */
-function turn(): Promise<void> {
-  return new Promise((r) => setTimeout(r, 0));
-}
-
-interface Backend {
-  factory: SimFactory;
-  /** sweeps and ABC populations as one batched run (WebGPU) */
-  many?: ManySimFactory;
-  info: BackendInfo;
-  /** give the GPU device back (its loss is then not reported) */
-  dispose(): void;
-}
-
-async function acquire(
-  pref: BackendPreference,
-  gpu: GPU | null | undefined,
-  onLost: (why: string) => void,
-): Promise<Backend> {
-  const cpu = (reason: string | null): Backend => ({
-    factory: (net) => new CpuSpikingSim(net),
-    info: { state: 'ready', kind: 'cpu', label: 'CPU reference', fallbackReason: reason },
-    dispose() {},
-  });
-  if (pref === 'cpu') return cpu('CPU chosen');
-  if (!gpu) {
-    if (pref === 'webgpu') throw new Error('WebGPU is not available in this browser');
-    return cpu('WebGPU is not available in this browser');
-  }
-  try {
-    const [{ acquireDevice }, { createWebGpuSpikingSim }, { batchViews }, { isCpuDevice }] =
-      await Promise.all([
-        import('../engine/webgpu/device'),
-        import('../engine/spiking/webgpu/engine'),
-        import('../engine/spiking/webgpu/batchViews'),
-        import('../engine/spiking/webgpu/strategy'),
-      ]);
-    const dev = await acquireDevice(gpu);
-    if (pref === 'auto' && isCpuDevice(dev.device)) {
-      // a CPU implementation of WebGPU (SwiftShader) runs the spiking kernels 15–40× slower
-      // than the CPU reference (BENCHMARKS.md): 'auto' takes the CPU; 'webgpu' insists
-      dev.device.destroy();
-      return cpu(
-        `the WebGPU adapter is a CPU implementation (${dev.label}); the CPU engine is faster`,
-      );
-    }
-    let given = false;
-    void dev.device.lost.then((info) => {
-      if (!given) onLost(`${info.reason}${info.message ? `: ${info.message}` : ''}`);
-    });
-    return {
-      factory: (net) => createWebGpuSpikingSim(dev.device, [net]),
-      many: async (nets) => {
-        const sim = await createWebGpuSpikingSim(dev.device, nets);
-        return { sims: batchViews(sim), dispose: () => sim.dispose() };
-      },
-      info: { state: 'ready', kind: 'webgpu', label: dev.label, fallbackReason: null },
-      dispose() {
-        given = true;
-        dev.device.destroy();
-      },
-    };
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    if (pref === 'webgpu') throw new Error(`WebGPU backend unavailable: ${why}`);
-    return cpu(why);
-  }
-}
-
-export class CotSession {
-  private paused = false;
-  private stepping = false;
-  private stopped = false;
-  private wake: (() => void) | null = null;
+export class CotSession extends SteppedSession {
   private queued: { event: CotuningEvent; label: string }[] = [];
-  private running: Promise<void> | null = null;
   private lost: string | null = null;
 
   constructor(
     private readonly post: (ev: CotEvent, transfer?: Transferable[]) => void,
     private readonly gpu: () => GPU | null | undefined,
-  ) {}
+  ) {
+    super((status) => post({ kind: 'status', status }));
+  }
 
   handle(c: CotCommand): void {
     switch (c.kind) {
       case 'shape':
-        if (!this.running) this.post({ kind: 'reset', shape: cotShape(c.values) });
+        if (!this.active) this.post({ kind: 'reset', shape: cotShape(c.values) });
         break;
       case 'start':
         void this.start(c.values, c.seed, c.pref);
         break;
-      case 'pause':
-        if (this.running && !this.paused) {
-          this.paused = true;
-          this.post({ kind: 'status', status: 'paused' });
-        }
-        break;
-      case 'resume':
-      case 'step':
-        if (this.running) {
-          this.stepping = c.kind === 'step';
-          if (this.paused) {
-            this.paused = false;
-            this.post({ kind: 'status', status: 'running' });
-            this.wake?.();
-          }
-        }
-        break;
-      case 'stop':
-        this.stopped = true;
-        this.paused = false;
-        this.wake?.();
-        break;
       case 'event':
-        if (this.running) this.queued.push({ event: c.event, label: c.label });
+        if (this.active) this.queued.push({ event: c.event, label: c.label });
         break;
+      default:
+        this.control(c);
     }
-  }
-
-  /** Wait for the current run to end (tests). */
-  async idle(): Promise<void> {
-    await this.running;
   }
 
   private async start(values: ParamValues, seed: number, pref: BackendPreference): Promise<void> {
-    if (this.running) {
-      // a new start replaces the run: stop it first
-      this.handle({ kind: 'stop' });
-      await this.running;
-    }
-    this.stopped = false;
-    this.paused = false;
-    this.stepping = false;
-    this.queued = [];
-    this.lost = null;
-    const shape = cotShape(values);
-    this.post({ kind: 'reset', shape });
-    this.running = this.run(values, seed, pref).finally(() => {
-      this.running = null;
+    await this.launch(() => {
+      this.queued = [];
+      this.lost = null;
+      this.post({ kind: 'reset', shape: cotShape(values) });
+      return this.run(values, seed, pref);
     });
-    await this.running;
   }
 
   /**
@@ -205,21 +95,14 @@ export class CotSession {
     let sweepShown = false;
     let lastPost = 0;
     for (let attempt = 0; ; attempt++) {
-      let backend: Backend;
-      try {
-        backend = await acquire(pref, this.gpu(), (why) => {
-          this.lost = why;
-        });
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        this.post({
-          kind: 'backend',
-          backend: { state: 'failed', kind: null, label: '', fallbackReason: msg },
-        });
-        this.post({ kind: 'status', status: 'error', runError: msg });
-        return;
-      }
-      this.post({ kind: 'backend', backend: backend.info });
+      const backend = await acquireReported(
+        () =>
+          acquireSpikingBackend(pref, this.gpu(), (why) => {
+            this.lost = why;
+          }),
+        this.post,
+      );
+      if (!backend) return;
       if (attempt === 0) this.post({ kind: 'status', status: 'running' });
       let reached = 0;
       let sim: SpikingSimLike | null = null;
@@ -282,20 +165,10 @@ export class CotSession {
                     meanI: groupMeans(w.wI, groupI, cfg.M),
                   },
                 });
-                if (this.stepping) {
-                  this.stepping = false;
-                  this.paused = true;
-                  this.post({ kind: 'status', status: 'paused' });
-                }
+                this.stepStop();
               },
               shouldStop: () => this.stopped || this.lost !== null,
-              waitIfPaused: async () => {
-                await turn();
-                while (this.paused && !this.stopped) {
-                  await new Promise<void>((res) => (this.wake = res));
-                  this.wake = null;
-                }
-              },
+              waitIfPaused: () => this.waitIfPaused(),
               takeEvents: (k) => {
                 const again = log.filter((x) => x.k === k).map((x) => x.event);
                 if (k < replayTo) return again; // new ones wait until the replay has caught up

@@ -22,6 +22,8 @@ import { createComputeClient, type ComputeClient, type ComputePortLike } from '.
 import { computeReduced } from './redCompute';
 import { stpStore, STP_LAB_ID } from '../state/stpStore';
 import { computeStp } from './stpCompute';
+import { cobaStore, COBA_LAB_ID } from '../state/cobaStore';
+import { createCobaClient, type CobaClient, type CobaPortLike } from './cobaClient';
 
 function inPage(): Runner {
   return createRunner(appStore, { acquire: acquireBackend });
@@ -64,6 +66,17 @@ export const cotRunner: CotClient = createCotClient(appStore, cotStore, {
         }) as unknown as CotPortLike),
 });
 
+/** The COBA lab's runner (its worker starts with its first run). */
+export const cobaRunner: CobaClient = createCobaClient(appStore, cobaStore, {
+  connect: () =>
+    typeof Worker === 'undefined'
+      ? null
+      : (new Worker(new URL('./cobaWorker.ts', import.meta.url), {
+          type: 'module',
+          name: 'eilab-coba',
+        }) as unknown as CobaPortLike),
+});
+
 /** The reduced model's runner (a worker per page, started by its first computation). */
 export const redRunner: ComputeClient = createComputeClient(appStore, redStore, {
   labId: RED_LAB_ID,
@@ -89,12 +102,14 @@ const asmShown = () => appStore.getState().labId === ASM_LAB_ID;
 const cotShown = () => appStore.getState().labId === COT_LAB_ID;
 const redShown = () => appStore.getState().labId === RED_LAB_ID;
 const stpShown = () => appStore.getState().labId === STP_LAB_ID;
+const cobaShown = () => appStore.getState().labId === COBA_LAB_ID;
 
 /** Whether the run of the lab being shown is running. */
 export function isRunning(): boolean {
   if (cotShown()) return cotStore.getState().progress.status === 'running';
   if (redShown()) return redStore.getState().status === 'running';
   if (stpShown()) return stpStore.getState().status === 'running';
+  if (cobaShown()) return cobaStore.getState().progress.status === 'running';
   return asmShown()
     ? asmStore.getState().progress.status === 'running'
     : appStore.getState().status === 'running';
@@ -104,6 +119,7 @@ export function isRunning(): boolean {
 function shown(): Pick<Runner, 'start' | 'pause' | 'step' | 'reset' | 'idle'> {
   if (redShown()) return redRunner;
   if (stpShown()) return stpRunner;
+  if (cobaShown()) return cobaRunner;
   return cotShown() ? cotRunner : asmShown() ? asmRunner : isnRunner;
 }
 
@@ -115,6 +131,7 @@ export const runner: Runner = {
       cotRunner.init(),
       redRunner.init(),
       stpRunner.init(),
+      cobaRunner.init(),
     ]);
   },
   start: () => shown().start(),
@@ -126,6 +143,7 @@ export const runner: Runner = {
       isnRunner.setBackendPref(pref),
       asmRunner.setBackendPref(pref),
       cotRunner.setBackendPref(pref),
+      cobaRunner.setBackendPref(pref),
     ]);
   },
   exportFile: (kind) => isnRunner.exportFile(kind),
@@ -138,5 +156,6 @@ export const runner: Runner = {
     cotRunner.dispose();
     redRunner.dispose();
     stpRunner.dispose();
+    cobaRunner.dispose();
   },
 };

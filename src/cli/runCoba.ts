@@ -3,80 +3,50 @@
  * WebGPU;
  * reports the rates and the wall time of the simulation loop and of the set-up separately.
  */
-import { compileNetwork } from '../model/spiking/build';
 import { BlowUpError } from '../engine/spiking/cpu/cpuSim';
 import { spikingSimFactory } from './spiking';
-import { cobaSpec } from '../labs/coba/network';
-import { cobaP } from '../labs/coba/params';
+import { cobaSummary, runCoba, type CobaSummary } from '../labs/coba/run';
 import { encodeShareState } from '../state/url';
 import { CliError, EXIT, writeOutFiles, type CliIo } from './io';
 import type { LabRunner } from './labRunners';
 import type { ResolvedRun } from './run';
-
-export interface CobaSummary {
-  lab: 'coba';
-  N: number;
-  p: number;
-  duration_s: number;
-  rate_E: number;
-  rate_I: number;
-  synapses: number;
-  sim_wall_s: number;
-  setup_wall_s: number;
-  /** wall seconds per simulated second */
-  wall_per_sim_s: number;
-  seed: number;
-  backend: string;
-  preset: string | null;
-  link: string;
-}
+import { cobaP } from '../labs/coba/params';
 
 async function execute(r: ResolvedRun, io: CliIo, outDir?: string) {
   const v = r.values;
   const N = Number(v.N);
-  const p = cobaP(v);
   const dt = Number(v.dt);
   const t0 = performance.now();
   const { factory, label } = await spikingSimFactory(r.backend, io);
-  const net = compileNetwork(cobaSpec({ N, p, dt }), r.seed);
-  const sim = await factory(net);
-  const t1 = performance.now();
-  const steps = Math.round((Number(v.duration) * 1000) / dt);
-  const mon = { rateBin: steps, spikes: { from: 0, to: Math.min(N, 1000) } };
-  const rec = sim.newRecording(mon);
-  io.err(
-    `eilab: coba: ${N} neurons, p ${p}, ${net.projections.reduce((a, x) => a + x.nSyn, 0)} synapses, ${v.duration} s, seed ${r.seed}, ${label}\n`,
-  );
+  // one stretch: the whole loop in one run call, with the spikes of the first 1000 neurons
+  let steps_: Int32Array = new Int32Array(0);
+  let ids: Int32Array = new Int32Array(0);
+  let run;
   try {
-    await sim.run(steps, mon, rec);
+    run = await runCoba(v, r.seed, factory, {
+      spikes: { from: 0, to: Math.min(N, 1000) },
+      setupFrom: t0,
+      hooks: {
+        onSetup: ({ synapses }) =>
+          io.err(
+            `eilab: coba: ${N} neurons, p ${cobaP(v)}, ${synapses} synapses, ${v.duration} s, seed ${r.seed}, ${label}\n`,
+          ),
+        onStretch: ({ rec }) => {
+          steps_ = rec.spikeSteps.view();
+          ids = rec.spikeIds.view();
+        },
+      },
+    });
   } catch (e) {
     if (e instanceof BlowUpError) throw new CliError(e.message, EXIT.blowUp);
     throw e;
-  } finally {
-    sim.dispose?.();
   }
-  const t2 = performance.now();
-  const nE = net.populations[0].n;
-  const nI = net.populations[1].n;
-  const dur = Number(v.duration);
-  const summary: CobaSummary = {
-    lab: 'coba',
-    N,
-    p,
-    duration_s: dur,
-    rate_E: rec.rateCounts[0].data[0] / nE / dur,
-    rate_I: rec.rateCounts[1].data[0] / nI / dur,
-    synapses: net.projections.reduce((a, x) => a + x.nSyn, 0),
-    sim_wall_s: (t2 - t1) / 1000,
-    setup_wall_s: (t1 - t0) / 1000,
-    wall_per_sim_s: (t2 - t1) / 1000 / dur,
+  const summary: CobaSummary = cobaSummary(run, {
     seed: r.seed,
     backend: label,
     preset: r.preset,
     link: `#${encodeShareState({ lab: r.lab.id, preset: r.preset, seed: r.seed, values: v, view: null, backend: 'auto' })}`,
-  };
-  const steps_ = rec.spikeSteps.view();
-  const ids = rec.spikeIds.view();
+  });
   const files =
     outDir === undefined
       ? []

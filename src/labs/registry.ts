@@ -82,7 +82,7 @@ export const LABS: readonly LabInfo[] = [
     params: COBA_PARAMS,
     presets: COBA_PRESETS,
     crossCheck: cobaCrossCheck,
-    app: false,
+    app: true,
   },
   {
     id: 'stp',

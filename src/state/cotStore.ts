@@ -9,6 +9,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConvergenceCheck, GroupCorrelations } from '../labs/cotuning/measures';
 import type { SweepPoint } from '../labs/cotuning/study';
 import type { BackendInfo, RunStatus } from './store';
+import { BACKEND_AT_START, withStatus } from './progress';
 
 export const COT_LAB_ID = 'cotuning';
 
@@ -124,12 +125,7 @@ export const INITIAL_COT_STATE: CotState = {
   progress: { status: 'idle', stage: 'idle', frac: 0, speed: null, runError: null },
   // the backend is chosen when a run starts (WebGPU if the preference allows and a device
   // can be had, else the CPU); until then the run controls are ready
-  backend: {
-    state: 'ready',
-    kind: null,
-    label: 'chosen when the run starts',
-    fallbackReason: null,
-  },
+  backend: BACKEND_AT_START,
   samples: [],
   applied: [],
   final: null,
@@ -162,9 +158,7 @@ export function applyCotEvent(store: StoreApi<CotState>, ev: CotEvent): void {
     case 'status':
       store.setState({
         progress: {
-          ...s.progress,
-          status: ev.status,
-          runError: ev.runError ?? (ev.status === 'error' ? s.progress.runError : null),
+          ...withStatus(s.progress, ev),
           stage: ev.status === 'done' ? 'done' : s.progress.stage,
         },
       });

@@ -2,10 +2,10 @@
  * Share-link sync: the store's lab, preset, parameters, seed, view and backend preference go
  * into the URL hash (codec: state/url.ts) as the user edits (history.replaceState, debounced);
  * a link that is opened (or pasted into the address bar: hashchange) is decoded into the store,
- * with each bad field named in a banner and given its default.
+ * with each bad field named in a banner and given the preset’s value or its default.
  */
 import { decodeShareState, encodeShareState, type ShareState } from './url';
-import { APP_LABS, findLab } from '../labs/registry';
+import { LABS, type LabInfo } from '../labs/registry';
 import { DEFAULT_VIEW, isView, labOf, presetValues, type AppState, type AppStore } from './store';
 import { clip } from '../model/params';
 
@@ -64,14 +64,20 @@ export function applyShareState(
   return msgs;
 }
 
-export function loadHash(store: AppStore, hash: string): string[] {
-  const { state, errors } = decodeShareState(hash);
-  const lab = findLab(state.lab);
+/**
+ * Decode a link into the store. A link to a lab without a page in the app (`app: false` in the
+ * registry; every lab has one in this version, the path stays for the next lab that starts on
+ * the command line — test/state/link.test.ts runs it with a registry holding such a lab) opens
+ * the first app lab and says how to run the linked one. `labs` is the registry.
+ */
+export function loadHash(store: AppStore, hash: string, labs: readonly LabInfo[] = LABS): string[] {
+  const { state, errors } = decodeShareState(hash, labs);
+  const lab = labs.find((l) => l.id === state.lab);
   if (lab && !lab.app) {
-    // A link to a lab that runs from the command line only (the spiking labs in this version).
-    const fallback = decodeShareState(`#v=1&lab=${APP_LABS[0].id}`);
+    const first = labs.find((l) => l.app) ?? labs[0];
+    const fallback = decodeShareState(`#v=1&lab=${first.id}`, labs);
     return applyShareState(store, fallback.state, [
-      `lab: "${lab.id}" runs from the command line in this version (eilab run ${lab.id} --url '<this link>'); ${APP_LABS[0].id} loaded`,
+      `lab: "${lab.id}" runs from the command line in this version (eilab run ${lab.id} --url '<this link>'); ${first.id} loaded`,
     ]);
   }
   return applyShareState(store, state, errors);

@@ -28,6 +28,7 @@ import { ASM_LAB_ID, ASM_VIEWS, type AsmViewId } from './asmViews';
 import { COT_LAB_ID, COT_VIEWS, type CotViewId } from './cotStore';
 import { RED_LAB_ID, RED_VIEWS, type RedViewId } from './redStore';
 import { STP_LAB_ID, STP_VIEWS } from './stpStore';
+import { COBA_LAB_ID, COBA_VIEWS, type CobaViewId } from './cobaStore';
 
 export const MAX_SEED = 2 ** 32 - 1;
 
@@ -41,7 +42,7 @@ export const VIEWS = [
 ] as const;
 export type IsnViewId = (typeof VIEWS)[number]['id'];
 /** a view of any lab (each lab has its own list; see `viewsOf`) */
-export type ViewId = IsnViewId | AsmViewId | CotViewId | RedViewId;
+export type ViewId = IsnViewId | AsmViewId | CotViewId | RedViewId | CobaViewId;
 /** every lab's first view (a link without `view` opens it) */
 export const DEFAULT_VIEW: ViewId = 'overview';
 
@@ -49,6 +50,7 @@ export const DEFAULT_VIEW: ViewId = 'overview';
 export function viewsOf(labId: string): readonly { id: ViewId; label: string }[] {
   if (labId === RED_LAB_ID) return RED_VIEWS;
   if (labId === STP_LAB_ID) return STP_VIEWS;
+  if (labId === COBA_LAB_ID) return COBA_VIEWS;
   return labId === ASM_LAB_ID ? ASM_VIEWS : labId === COT_LAB_ID ? COT_VIEWS : VIEWS;
 }
 
@@ -186,8 +188,15 @@ export function changedFromPreset(s: Pick<AppState, 'labId' | 'presetId' | 'valu
   return lab.params.filter((p) => s.values[p.name] !== ref[p.name]).map((p) => p.name);
 }
 
-function paramSlice(set: SetState, get: GetState, init: Partial<AppState>): ParamsSlice {
+/** What a store starts with: the lab, and the registry `selectLab` picks from (tests). */
+export interface StoreInit {
+  labId?: string;
+  labs?: readonly LabInfo[];
+}
+
+function paramSlice(set: SetState, get: GetState, init: StoreInit): ParamsSlice {
   const lab = labOf(init.labId ?? LABS[0].id);
+  const registry = init.labs ?? LABS;
 
   /** Try to apply `name` = `value` together with the pending drafts; cross-field check. */
   const tryApply = (
@@ -218,7 +227,8 @@ function paramSlice(set: SetState, get: GetState, init: Partial<AppState>): Para
     seedError: null,
 
     selectLab(id) {
-      const l = findLab(id);
+      // a lab without a page in the app (app: false) cannot be picked
+      const l = registry.find((x) => x.id === id);
       if (!l || !l.app || l.id === get().labId) return;
       set((s) => ({
         labId: l.id,
@@ -394,7 +404,7 @@ function liveSlice(set: SetState): LiveSlice {
   };
 }
 
-export function createAppStore(init: Partial<Pick<AppState, 'labId'>> = {}): AppStore {
+export function createAppStore(init: StoreInit = {}): AppStore {
   return createStore<AppState>()((set, get) => ({
     ...paramSlice(set, get, init),
     ...uiSlice(set, get),

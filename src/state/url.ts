@@ -3,12 +3,18 @@
  *
  *   #v=1&lab=isn&preset=cross-homeostatic&seed=1&view=weights&W_EE=2.5&rule=cross
  *
- * Every parameter that differs from the lab's defaults is written, so a link does not depend
- * on a preset's definition staying the same; `preset` is kept as a label. Decoding never
- * throws: each bad field is named in `errors` and gets its default, the rest is kept.
+ * A link's preset supplies the values and the link's own fields override them, so a hand-typed
+ * `#v=1&lab=stp&preset=facilitating` loads the facilitating synapse. The app writes every
+ * parameter that differs from the lab's defaults and every one the preset sets, so the links it
+ * writes do not depend on the preset's definition staying the same. Decoding never throws:
+ * each bad field is named in `errors` and gets the preset's value (or the default), the rest is
+ * kept; an unknown preset is named and the defaults are the base.
+ *
+ * `labs` is the lab registry (tests pass one with a lab that has no page in the app).
  */
 import { clip, defaults, formatValue, parseText, type ParamValues } from '../model/params';
-import { LABS, findLab } from '../labs/registry';
+import { LABS, type LabInfo } from '../labs/registry';
+import type { Preset } from '../labs/isn/presets';
 
 export const LINK_VERSION = 1;
 export const MAX_SEED = 2 ** 32 - 1;
@@ -24,8 +30,15 @@ export interface ShareState {
   backend: 'auto' | 'cpu' | 'webgpu';
 }
 
-export function defaultShareState(lab = LABS[0].id): ShareState {
-  const info = findLab(lab) ?? LABS[0];
+const find = (labs: readonly LabInfo[], id: string) => labs.find((l) => l.id === id);
+
+/** The values a link with this preset starts from: the lab's defaults with the preset's. */
+function baseValues(info: LabInfo, preset: Preset | undefined): ParamValues {
+  return { ...defaults(info.params), ...preset?.values };
+}
+
+export function defaultShareState(lab = LABS[0].id, labs: readonly LabInfo[] = LABS): ShareState {
+  const info = find(labs, lab) ?? labs[0];
   return {
     lab: info.id,
     preset: null,
@@ -36,8 +49,8 @@ export function defaultShareState(lab = LABS[0].id): ShareState {
   };
 }
 
-export function encodeShareState(s: ShareState): string {
-  const info = findLab(s.lab) ?? LABS[0];
+export function encodeShareState(s: ShareState, labs: readonly LabInfo[] = LABS): string {
+  const info = find(labs, s.lab) ?? labs[0];
   const q = new URLSearchParams();
   q.set('v', String(LINK_VERSION));
   q.set('lab', info.id);
@@ -46,9 +59,10 @@ export function encodeShareState(s: ShareState): string {
   if (s.view) q.set('view', s.view);
   if (s.backend !== 'auto') q.set('backend', s.backend);
   const d = defaults(info.params);
+  const set = info.presets.find((p) => p.id === s.preset)?.values ?? {};
   for (const p of info.params) {
     const v = s.values[p.name];
-    if (v !== d[p.name]) q.set(p.name, formatValue(p, v ?? null));
+    if (v !== d[p.name] || p.name in set) q.set(p.name, formatValue(p, v ?? null));
   }
   return q.toString();
 }
@@ -56,7 +70,10 @@ export function encodeShareState(s: ShareState): string {
 const RESERVED = new Set(['v', 'lab', 'preset', 'seed', 'view', 'backend']);
 const VIEW_RE = /^[a-z0-9-]{1,32}$/;
 
-export function decodeShareState(hash: string): { state: ShareState; errors: string[] } {
+export function decodeShareState(
+  hash: string,
+  labs: readonly LabInfo[] = LABS,
+): { state: ShareState; errors: string[] } {
   const errors: string[] = [];
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
   let q: URLSearchParams;
@@ -65,7 +82,10 @@ export function decodeShareState(hash: string): { state: ShareState; errors: str
     if (text.length > 20000)
       errors.push('link is too long (over 20 000 characters); defaults loaded');
   } catch {
-    return { state: defaultShareState(), errors: ['link could not be read; defaults loaded'] };
+    return {
+      state: defaultShareState(labs[0].id, labs),
+      errors: ['link could not be read; defaults loaded'],
+    };
   }
   const v = q.get('v');
   if (v === null) errors.push(`link has no version (v); read as version ${LINK_VERSION}`);
@@ -73,18 +93,24 @@ export function decodeShareState(hash: string): { state: ShareState; errors: str
     errors.push(
       `link version "${clip(v)}" is not ${LINK_VERSION}; fields were read as version ${LINK_VERSION}`,
     );
-  const labId = q.get('lab') ?? LABS[0].id;
-  let info = findLab(labId);
+  const labId = q.get('lab') ?? labs[0].id;
+  let info = find(labs, labId);
   if (!info) {
-    errors.push(`lab: unknown lab "${clip(labId)}"; ${LABS[0].id} loaded`);
-    info = LABS[0];
+    errors.push(`lab: unknown lab "${clip(labId)}"; ${labs[0].id} loaded`);
+    info = labs[0];
   }
-  const state = defaultShareState(info.id);
-  const preset = q.get('preset');
-  if (preset !== null) {
-    if (info.presets.some((p) => p.id === preset)) state.preset = preset;
-    else errors.push(`preset: unknown preset "${clip(preset)}"`);
-  }
+  const state = defaultShareState(info.id, labs);
+  const presetId = q.get('preset');
+  const preset = presetId === null ? undefined : info.presets.find((p) => p.id === presetId);
+  if (preset) state.preset = preset.id;
+  else if (presetId !== null)
+    errors.push(
+      `preset: unknown preset "${clip(presetId)}" of lab ${info.id} (its presets: ${info.presets.map((p) => p.id).join(', ') || 'none'}); the lab's defaults were loaded for the fields the link does not set`,
+    );
+  // the preset's values, then the link's own fields over them
+  const base = baseValues(info, preset);
+  state.values = { ...base };
+  const baseWord = preset ? `preset ${preset.id}'s value` : 'default';
   const seed = q.get('seed');
   if (seed !== null) {
     if (/^\d{1,10}$/.test(seed) && Number(seed) <= MAX_SEED) state.seed = Number(seed);
@@ -115,14 +141,19 @@ export function decodeShareState(hash: string): { state: ShareState; errors: str
     }
     seen.add(k);
     const r = parseText(p, raw);
-    if ('error' in r) errors.push(`${r.error}; default ${formatValue(p, p.default)} used`);
+    if ('error' in r) errors.push(`${r.error}; ${baseWord} ${formatValue(p, base[k])} used`);
     else state.values[k] = r.value;
   }
-  // A cross-field conflict resets the fields it names to their defaults (safe values).
-  const d = defaults(info.params);
+  // A cross-field conflict resets the fields it names to the preset's values or the defaults
+  // (safe values); should the rest still conflict, every field is reset.
+  const resetTo = preset ? `preset ${preset.id}'s values` : 'defaults';
   for (const e of info.crossCheck(state.values)) {
-    errors.push(`${e.message}; ${e.fields.join(', ')} reset to defaults`);
-    for (const f of e.fields) state.values[f] = d[f];
+    errors.push(`${e.message}; ${e.fields.join(', ')} reset to ${resetTo}`);
+    for (const f of e.fields) state.values[f] = base[f];
+  }
+  if (info.crossCheck(state.values).length) {
+    errors.push(`the link's values still conflict; the ${resetTo} were loaded`);
+    state.values = { ...base };
   }
   return { state, errors };
 }

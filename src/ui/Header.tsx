@@ -13,6 +13,10 @@ const PAPER_LINKS: Record<string, { short: string; doi: string }> = {
     short: 'Mackwood, Naumann & Sprekeler (2021) eLife 10:e59715',
     doi: '10.7554/eLife.59715',
   },
+  coba: {
+    short: 'Brette et al. (2007) J Comput Neurosci 23:349–398 (benchmark 1)',
+    doi: '10.1007/s10827-007-0038-6',
+  },
 };
 
 export function Header() {

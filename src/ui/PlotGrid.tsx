@@ -1,7 +1,7 @@
 /**
  * The plot area: view tabs (part of the share link) and a grid of live plots per view.
  */
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { appStore, viewsOf, type IsnViewId } from '../state/store';
 import { ASM_LAB_ID } from '../state/asmViews';
 import { useApp } from './hooks';
@@ -15,6 +15,8 @@ import { RED_LAB_ID } from '../state/redStore';
 import { RedPlotGrid } from './red/RedPlotGrid';
 import { StpPlotGrid } from './red/StpView';
 import { STP_LAB_ID } from '../state/stpStore';
+import { COBA_LAB_ID } from '../state/cobaStore';
+import { CobaPlotGrid } from './coba/CobaView';
 
 /** Plots of each view of the ISN lab; `wide` spans both columns. */
 const LAYOUTS: Record<IsnViewId, { figure: FigureId; wide?: boolean }[]> = {
@@ -103,13 +105,24 @@ export function PlotGrid() {
   if (labId === COT_LAB_ID) return <CotPlotGrid />;
   if (labId === RED_LAB_ID) return <RedPlotGrid />;
   if (labId === STP_LAB_ID) return <StpPlotGrid />;
+  if (labId === COBA_LAB_ID) return <CobaPlotGrid />;
   return <IsnPlotGrid />;
 }
 
-function IsnPlotGrid() {
+/**
+ * The view tabs and the grid of a view's cells (`wide` ones span both columns), each plot
+ * behind an error boundary named after it (the figure id without the lab's `prefix`).
+ */
+export function ViewGrid<F extends string>({
+  cells,
+  plot,
+  prefix = '',
+}: {
+  cells: readonly { figure: F; wide?: boolean }[];
+  plot: (figure: F) => ReactNode;
+  prefix?: string;
+}) {
   const view = useApp((s) => s.view);
-  const cells = LAYOUTS[view as IsnViewId] ?? LAYOUTS.overview;
-  const rows = gridRows(cells);
   return (
     <>
       <Tabs />
@@ -119,16 +132,22 @@ function IsnPlotGrid() {
         className="plot-grid"
         role="tabpanel"
         aria-labelledby={`tab-${view}`}
-        style={{ gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }}
+        style={{ gridTemplateRows: `repeat(${gridRows(cells)}, minmax(0, 1fr))` }}
       >
         {cells.map((c) => (
           <div key={`${view}-${c.figure}`} className={`plot-slot${c.wide ? ' wide' : ''}`}>
-            <ErrorBoundary label={`the ${c.figure} plot`}>
-              <LivePlot figure={c.figure} />
+            <ErrorBoundary label={`the ${c.figure.slice(prefix.length)} plot`}>
+              {plot(c.figure)}
             </ErrorBoundary>
           </div>
         ))}
       </div>
     </>
   );
+}
+
+function IsnPlotGrid() {
+  const view = useApp((s) => s.view);
+  const cells = LAYOUTS[view as IsnViewId] ?? LAYOUTS.overview;
+  return <ViewGrid cells={cells} plot={(f) => <LivePlot figure={f} />} />;
 }

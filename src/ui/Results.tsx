@@ -9,7 +9,8 @@ import type { ExportKind } from '../app/runner';
 import { useApp } from './hooks';
 import { Progress } from './Toolbar';
 import { AsmResults } from './asm/AsmResults';
-import { useIsAsm, useIsCot, useIsRed, useIsStp } from './asm/useRun';
+import { useIsAsm, useIsCoba, useIsCot, useIsRed, useIsStp } from './asm/useRun';
+import { CobaResults } from './coba/CobaView';
 import { StpResults } from './red/StpView';
 import { RedResults } from './red/RedResults';
 import { CotResults } from './cot/CotResults';
@@ -28,9 +29,11 @@ interface NumProps {
   value: number | null;
   unit?: string;
   title?: string;
+  /** a count: all its digits, in groups of three */
+  integer?: boolean;
 }
 
-export function Num({ id, label, value, unit, title }: NumProps) {
+export function Num({ id, label, value, unit, title, integer }: NumProps) {
   return (
     <div className="num" title={title}>
       <span className="num-label">{label}</span>
@@ -39,7 +42,7 @@ export function Num({ id, label, value, unit, title }: NumProps) {
         data-testid={`result-${id}`}
         data-value={value === null ? '' : String(value)}
       >
-        {value === null ? '—' : fmt(value)}
+        {value === null ? '—' : integer ? value.toLocaleString('en-US') : fmt(value)}
         {unit && value !== null ? <span className="num-unit"> {unit}</span> : null}
       </span>
     </div>
@@ -140,7 +143,9 @@ export function Results() {
   const cot = useIsCot();
   const red = useIsRed();
   const stp = useIsStp();
+  const coba = useIsCoba();
   if (red) return <RedResults />;
+  if (coba) return <CobaResults />;
   if (stp) return <StpResults />;
   return cot ? <CotResults /> : asm ? <AsmResults /> : <IsnResults />;
 }

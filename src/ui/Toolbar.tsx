@@ -8,7 +8,17 @@ import { runner } from '../app/instance';
 import { shareUrl } from '../state/link';
 import { appStore, MAX_SEED } from '../state/store';
 import { useApp } from './hooks';
-import { useBackendInfo, useIsAsm, useIsCot, useIsRed, useIsStp, useRunStatus } from './asm/useRun';
+import {
+  useBackendInfo,
+  useIsAsm,
+  useIsCoba,
+  useIsCot,
+  useIsRed,
+  useIsStp,
+  useRunStatus,
+} from './asm/useRun';
+import { useStore } from 'zustand';
+import { cobaStore, STEP_BINS } from '../state/cobaStore';
 
 function RunControls() {
   const status = useRunStatus();
@@ -19,7 +29,12 @@ function RunControls() {
   const isRed = useIsRed();
   const isStp = useIsStp();
   const red = isRed || isStp;
-  const unit = asm ? 'pass' : cot ? 'sample' : 'trial';
+  const coba = useIsCoba();
+  // COBA: a step is STEP_BINS rate bins of simulated time (100 ms at dt = 0.1 ms)
+  const stepMs = useStore(cobaStore, (s) =>
+    s.shape ? Math.round(STEP_BINS * s.shape.binSteps * s.shape.dt * 1000) / 1000 : 100,
+  );
+  const unit = asm ? 'pass' : cot ? 'sample' : coba ? `${stepMs} ms` : 'trial';
   const blocked = useApp((s) => Object.keys(s.drafts).length > 0 || s.seedError !== null);
   const running = status === 'running';
   const runLabel =
@@ -40,7 +55,7 @@ function RunControls() {
           onClick={() => runner.pause()}
           data-testid="pause"
           aria-keyshortcuts="Alt+R"
-          title={`Pause after the current ${unit === 'pass' ? 'mini-batch' : 'trial'} (Alt+R)`}
+          title={`Pause after the current ${unit === 'pass' ? 'mini-batch' : coba ? 'stretch (≈ 0.1 s of wall time)' : 'trial'} (Alt+R)`}
         >
           <span aria-hidden="true" className="icon">
             ❚❚
@@ -53,7 +68,9 @@ function RunControls() {
           className="btn btn-primary"
           onClick={() => void runner.start()}
           disabled={!ready}
-          title={why ?? `Run the ${unit === 'pass' ? 'passes' : 'trials'} (Alt+R)`}
+          title={
+            why ?? `Run the ${unit === 'pass' ? 'passes' : coba ? 'network' : 'trials'} (Alt+R)`
+          }
           data-testid="run"
           aria-keyshortcuts="Alt+R"
         >
@@ -69,7 +86,11 @@ function RunControls() {
         onClick={() => void runner.step()}
         disabled={running || !ready || red}
         data-testid="step"
-        title={`Run one ${unit}, then pause (Alt+S)`}
+        title={
+          coba
+            ? `Run ${unit} of simulated time, then pause (Alt+S)`
+            : `Run one ${unit}, then pause (Alt+S)`
+        }
         aria-keyshortcuts="Alt+S"
       >
         Step {unit}

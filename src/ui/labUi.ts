@@ -6,6 +6,7 @@
 import type { ParamSpec, ParamValues } from '../model/params';
 import { paperAlpha } from '../labs/isn/params';
 import { batchSize, learningRate, SIZES } from '../labs/assemblies/params';
+import { cobaP } from '../labs/coba/params';
 
 export interface LabUi {
   /** parameter groups shown in the Knock-outs & perturbations panel (in this order) */
@@ -91,8 +92,15 @@ const ASM_UI: LabUi = {
   },
 };
 
+const COBA_UI: LabUi = {
+  controlGroups: [],
+  placeholder: (p, v) =>
+    p.name === 'p' ? `auto (${Number(cobaP({ ...v, p: null }).toPrecision(3))})` : undefined,
+};
+
 const GENERIC: LabUi = { controlGroups: [] };
 
 export function labUi(labId: string): LabUi {
+  if (labId === 'coba') return COBA_UI;
   return labId === 'isn' ? ISN_UI : labId === 'assemblies' ? ASM_UI : GENERIC;
 }

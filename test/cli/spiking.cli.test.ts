@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/cli';
 import { EXIT, memoryIo } from '../../src/cli/io';
+import { defaults, type ParamValues } from '../../src/model/params';
+import { STP_PARAMS } from '../../src/labs/stp/params';
+import { createAppStore } from '../../src/state/store';
+import { loadHash } from '../../src/state/link';
 
 async function cli(...argv: string[]) {
   const io = memoryIo();
@@ -212,6 +216,22 @@ describe('eilab run cotuning', () => {
 });
 
 describe('eilab run coba', () => {
+  it('--url with a preset runs the preset’s network (small: 1000 neurons)', async () => {
+    const r = await cli(
+      'run',
+      'coba',
+      '--json',
+      '--url',
+      '#v=1&lab=coba&preset=small&duration=0.05',
+    );
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(s.N).toBe(1000);
+    expect(s.p).toBeCloseTo(0.08, 12);
+    expect(s.duration_s).toBe(0.05);
+    expect(s.preset).toBe('small');
+  });
+
   it('reports rates and the simulation and set-up wall times separately', async () => {
     const r = await cli(
       'run',
@@ -268,6 +288,41 @@ describe('eilab run stp', () => {
     // PPR falls with U
     for (let i = 1; i < s.ppr_vs_U.length; i++)
       expect(s.ppr_vs_U[i].ppr).toBeLessThan(s.ppr_vs_U[i - 1].ppr);
+  });
+  it('--url with only a preset runs the preset, as the app loads the link; the link’s values override it', async () => {
+    const byUrl = await cli(
+      'run',
+      'stp',
+      '--json',
+      '--url',
+      'http://127.0.0.1:5173/#v=1&lab=stp&preset=facilitating',
+    );
+    const byPreset = await cli('run', 'stp', '--json', '--preset', 'facilitating');
+    expect(byUrl.code).toBe(0);
+    expect(byUrl.stderr).not.toMatch(/warning/);
+    const a = JSON.parse(byUrl.stdout) as { preset: string; params: ParamValues; ppr: number };
+    const b = JSON.parse(byPreset.stdout) as typeof a;
+    expect(a.preset).toBe('facilitating');
+    expect(a.params).toEqual(b.params);
+    expect(a.params.U).toBe(0);
+    expect(a.ppr).toBe(b.ppr);
+    expect(a.ppr).toBeGreaterThan(1); // facilitation
+    // the values the app loads from the same link
+    const store = createAppStore();
+    expect(loadHash(store, '#v=1&lab=stp&preset=facilitating')).toEqual([]);
+    expect(a.params).toEqual(store.getState().values);
+
+    const o = await cli('run', 'stp', '--json', '--url', '#v=1&lab=stp&preset=train&isi=20');
+    expect(o.code).toBe(0);
+    const t = JSON.parse(o.stdout) as typeof a;
+    expect(t.params).toMatchObject({ U: 0.3, isi: 20, n_spikes: 10 });
+
+    const bad = await cli('run', 'stp', '--json', '--url', '#v=1&lab=stp&preset=facilitation');
+    expect(bad.code).toBe(0);
+    expect(bad.stderr).toMatch(
+      /warning: --url: preset: unknown preset "facilitation" of lab stp \(its presets: depressing, facilitating, train\)/,
+    );
+    expect((JSON.parse(bad.stdout) as typeof a).params).toEqual(defaults(STP_PARAMS));
   });
   it('refuses U out of range', async () => {
     const r = await cli('run', 'stp', '--set', 'U=1.5');

@@ -16,21 +16,11 @@ import { dirname, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { serveDir, type StaticServer } from './server';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser';
 
 const ROOT = resolve(__dirname, '../..');
 const DIST = resolve(ROOT, 'dist');
 const SCREENSHOT = resolve(ROOT, 'docs/screenshot.png');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Headless Chromium's default GPU path is SwiftShader; --enable-unsafe-webgpu exposes WebGPU on it. */
-const ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
 const TRIALS = 6;
 const RESULT_IDS = ['E', 'I', 'WEE', 'WEI', 'WIE', 'WII'];
 
@@ -86,7 +76,7 @@ beforeAll(async () => {
   if (!existsSync(resolve(DIST, 'index.html')))
     throw new Error('dist/ is missing: run `npx vite build` first');
   server = await serveDir(DIST);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
@@ -124,6 +114,13 @@ describe('EI Lab in Chromium', () => {
     expect(csp.replace(/'wasm-unsafe-eval'/g, '')).not.toContain('unsafe-eval');
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline scripts
+    // and the page, under it, compiles the CPU backend's WebAssembly kernels (app code reports
+    // it: Playwright's evaluate itself is exempt from the page's CSP, so it cannot probe it)
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('html[data-wasm]');
+    expect(await page.getAttribute('html', 'data-wasm')).toBe('yes');
+    await page.close();
   });
 
   it('runs a preset on the WebGPU backend with live plots', async () => {

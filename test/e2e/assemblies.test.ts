@@ -16,21 +16,12 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { serveDir, type StaticServer } from './server';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser';
 import { encodeShareState } from '../../src/state/url';
 import { labOf, presetValues } from '../../src/state/store';
 
 const ROOT = resolve(__dirname, '../..');
 const DIST = resolve(ROOT, 'dist');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
 const EPOCHS = 4;
 const PERTURB = 6;
 
@@ -111,7 +102,7 @@ beforeAll(async () => {
   if (!existsSync(resolve(DIST, 'index.html')))
     throw new Error('dist/ is missing: run `npx vite build` first');
   server = await serveDir(DIST);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,

@@ -11,24 +11,10 @@
  * WebGPU (SwiftShader, in the worker) ends with exactly the CPU's D and B (the engines are
  * bit-identical); no console errors.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { serveDir, type StaticServer } from './server';
+import { launchApp, points, value, waitStatus, type AppInBrowser } from './browser';
 import { encodeShareState } from '../../src/state/url';
-
-const DIST = resolve(__dirname, '../../dist');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
 
 /** 200 neurons in 4 groups, 2 s of learning (samples every 0.1 s), a 0.5 s window. */
 const link = (backend: 'cpu' | 'webgpu', tuningReps: number) =>
@@ -42,58 +28,15 @@ const link = (backend: 'cpu' | 'webgpu', tuningReps: number) =>
     backend,
   });
 
-let server: StaticServer;
-let browser: Browser;
-let context: BrowserContext;
-const problems: string[] = [];
-
-async function open(name: string, hash: string): Promise<Page> {
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`${name}: console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`${name}: page error: ${e.message}`));
-  await page.goto(server.url + hash);
-  await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 30_000 });
-  return page;
-}
-
-async function status(page: Page): Promise<string> {
-  return (await page.getAttribute('[data-testid=progress]', 'data-status')) ?? '';
-}
-
-async function waitStatus(page: Page, want: string, timeout = 90_000): Promise<void> {
-  await page
-    .waitForSelector(`[data-testid=progress][data-status=${want}]`, { timeout })
-    .catch(async (e: unknown) => {
-      const text = await page.locator('[data-testid=results]').innerText();
-      throw new Error(`status ${want} not reached (${await status(page)}): ${text}`, { cause: e });
-    });
-}
-
-async function points(page: Page, id: string): Promise<number> {
-  await page.waitForSelector(`[data-testid=plot-${id}][data-rev]`, { timeout: 30_000 });
-  return Number(await page.getAttribute(`[data-testid=plot-${id}]`, 'data-points'));
-}
-
-async function value(page: Page, id: string): Promise<number> {
-  return Number(await page.getAttribute(`[data-testid=result-${id}]`, 'data-value'));
-}
+let app: AppInBrowser;
+const open = (name: string, hash: string) => app.open(name, hash);
 
 beforeAll(async () => {
-  if (!existsSync(resolve(DIST, 'index.html')))
-    throw new Error('dist/ is missing: run `npx vite build` first');
-  server = await serveDir(DIST);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 860 },
-    acceptDownloads: true,
-  });
+  app = await launchApp();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 describe('the co-tuning lab in Chromium', () => {
@@ -232,6 +175,6 @@ describe('the co-tuning lab in Chromium', () => {
   });
 
   it('logged no console errors', () => {
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

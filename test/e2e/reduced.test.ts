@@ -6,11 +6,9 @@
  *
  * Run: npx vite build && npx vitest run --config vitest.e2e.config.ts
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serveDir, type StaticServer } from './server';
+import type { Page } from 'playwright-core';
+import { launchApp, points, type AppInBrowser } from './browser';
 import { encodeShareState } from '../../src/state/url';
 import { labOf, presetValues } from '../../src/state/store';
 import { defaults, type ParamValues } from '../../src/model/params';
@@ -18,19 +16,7 @@ import { REDUCED_PARAMS } from '../../src/labs/reduced/params';
 import { reducedSummary } from '../../src/labs/reduced/summary';
 import { stpResult } from '../../src/labs/stp/summary';
 
-const DIST = resolve(__dirname, '../../dist');
-const ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-let server: StaticServer;
-let browser: Browser;
-const problems: string[] = [];
+let app: AppInBrowser;
 
 const link = (preset: string, extra: ParamValues = {}, view: string | null = null) =>
   '#' +
@@ -43,42 +29,23 @@ const link = (preset: string, extra: ParamValues = {}, view: string | null = nul
     backend: 'auto',
   });
 
+/** Open the link, press Run and wait for the computation's end. */
 async function run(hash: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(server.url + hash);
-  await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 30_000 });
+  const page = await app.open('reduced', hash);
   await page.click('[data-testid=run]');
   await page.waitForSelector(
     '[data-testid=progress][data-status=done], [data-testid=progress][data-status=error]',
-    {
-      timeout: 60_000,
-    },
+    { timeout: 60_000 },
   );
   return page;
 }
 
-const points = async (page: Page, id: string) => {
-  await page.waitForSelector(`[data-testid=plot-${id}][data-rev]`, { timeout: 30_000 });
-  return Number(await page.getAttribute(`[data-testid=plot-${id}]`, 'data-points'));
-};
-
 beforeAll(async () => {
-  if (!existsSync(resolve(DIST, 'index.html')))
-    throw new Error('dist/ is missing: run `npx vite build` first');
-  server = await serveDir(DIST);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ARGS,
-  });
+  app = await launchApp();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 describe('the reduced model in Chromium', () => {
@@ -109,8 +76,7 @@ describe('the reduced model in Chromium', () => {
   });
 
   it('refuses a link to a network without a stationary state, and says why', async () => {
-    const page = await browser.newPage();
-    await page.goto(server.url + link('homogeneous', { structure: 'manual', a: 2 }));
+    const page = await app.open('refused', link('homogeneous', { structure: 'manual', a: 2 }));
     await page.waitForSelector('[data-testid=link-errors]', { timeout: 30_000 });
     expect(await page.innerText('[data-testid=link-errors]')).toMatch(/no stationary state/);
     // the safe defaults were loaded instead
@@ -142,6 +108,6 @@ describe('the reduced model in Chromium', () => {
   });
 
   it('logged no console errors', () => {
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  * applied from them.
  */
 import { describe, expect, it } from 'vitest';
+import { losableGpu, loseDeviceAndResume, recorded, until } from './sessionKit';
 import { createStore } from 'zustand/vanilla';
 import { CotSession, cotShape } from '../../src/app/cotSession';
 import {
@@ -31,25 +32,9 @@ const values = {
 };
 
 function session() {
-  const store = createStore<CotState>(() => INITIAL_COT_STATE);
-  const events: CotEvent[] = [];
-  const s = new CotSession(
-    (ev) => {
-      events.push(ev);
-      applyCotEvent(store, ev);
-    },
-    () => null,
-  );
-  return { s, store, events };
+  const r = recorded<CotEvent, CotState>(INITIAL_COT_STATE, applyCotEvent);
+  return { ...r, s: new CotSession(r.post, () => null) };
 }
-
-const until = async (cond: () => boolean, ms = 60000) => {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 describe('co-tuning session (the app page’s run)', () => {
   it('reports samples and a final result equal to the CLI protocol’s, on the CPU', async () => {
@@ -123,30 +108,7 @@ describe('co-tuning session (the app page’s run)', () => {
 
 describe('co-tuning session on WebGPU (SwiftShader): a lost device does not lose the run', () => {
   it('replays the run from its seed on a new device and ends exactly like an uninterrupted run', async () => {
-    const { nodeGpu } = await import('../../src/engine/webgpu/node');
-    const real = await nodeGpu();
-    const devices: GPUDevice[] = [];
-    // a GPU whose devices the test can take away
-    const gpu = {
-      requestAdapter: async (o?: GPURequestAdapterOptions) => {
-        const a = await real.requestAdapter(o);
-        if (!a) return a;
-        return new Proxy(a, {
-          get(t, prop) {
-            if (prop === 'requestDevice')
-              return async (d?: GPUDeviceDescriptor) => {
-                const dev = await t.requestDevice(d);
-                devices.push(dev);
-                return dev;
-              };
-            const v = Reflect.get(t, prop, t) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-          },
-        });
-      },
-      getPreferredCanvasFormat: () => real.getPreferredCanvasFormat(),
-      wgslLanguageFeatures: real.wgslLanguageFeatures,
-    } as unknown as GPU;
+    const { gpu, devices } = await losableGpu();
     const small = { ...values, learn_time: 1, duration: 0.3, tuning_reps: 0 };
     const store = createStore<CotState>(() => INITIAL_COT_STATE);
     const s = new CotSession(
@@ -166,14 +128,9 @@ describe('co-tuning session on WebGPU (SwiftShader): a lost device does not lose
       () => store.getState().samples.length >= 2 && store.getState().progress.status === 'paused',
       120_000,
     );
-    expect(devices).toHaveLength(1);
-    devices[0].destroy(); // the device is lost while the run is paused at 0.2 s
-    s.handle({ kind: 'resume' });
-    await until(() => ['done', 'error'].includes(store.getState().progress.status), 120_000);
+    // the device is lost while the run is paused at 0.2 s
+    await loseDeviceAndResume(devices, () => s.handle({ kind: 'resume' }), store.getState);
     const st = store.getState();
-    expect(st.progress.runError).toBeNull();
-    expect(st.notice).toMatch(/GPU device was lost.*replayed from its seed/);
-    expect(devices.length).toBe(2);
     expect(st.backend.kind).toBe('webgpu');
     // every sample once, in order
     expect(st.samples.map((x) => x.t)).toEqual(Array.from({ length: 10 }, (_, k) => (k + 1) / 10));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeShareState } from '../../src/state/url';
 import { hashOf, loadHash, shareUrl, startLinkSync, type LinkWindow } from '../../src/state/link';
-import { createAppStore } from '../../src/state/store';
+import { changedFromPreset, createAppStore, labOf, presetValues } from '../../src/state/store';
+import { APP_LABS, LABS, findLab, type LabInfo } from '../../src/labs/registry';
+import { defaults } from '../../src/model/params';
 
 /** A window stand-in: location, history.replaceState, hashchange and timers run by hand. */
 function fakeWindow(hash = '') {
@@ -112,13 +114,29 @@ describe('share-link sync', () => {
   });
 });
 
+/**
+ * Every lab has a page in this version; the path for a lab that runs from the command line
+ * only (app: false) stays for the next one, and is tested with a registry that holds one.
+ */
+const CLI_ONLY: LabInfo = {
+  ...findLab('coba')!,
+  id: 'cli-only',
+  title: 'A lab that runs from the command line',
+  app: false,
+};
+const WITH_CLI_ONLY: readonly LabInfo[] = [...LABS, CLI_ONLY];
+
 describe('links to labs that run from the command line', () => {
+  it('every lab of this version has a page in the app', () => {
+    expect(LABS.filter((l) => !l.app).map((l) => l.id)).toEqual([]);
+    expect(APP_LABS.map((l) => l.id)).toContain('coba');
+  });
   it('load the first app lab and say how to run the linked lab', () => {
     const store = createAppStore();
     store.getState().selectLab('assemblies');
-    const msgs = loadHash(store, '#v=1&lab=coba&N=2000');
+    const msgs = loadHash(store, '#v=1&lab=cli-only&N=2000', WITH_CLI_ONLY);
     expect(store.getState().labId).toBe('isn');
-    expect(msgs.join(' ')).toMatch(/"coba" runs from the command line.*eilab run coba/);
+    expect(msgs.join(' ')).toMatch(/"cli-only" runs from the command line.*eilab run cli-only/);
   });
   it('the co-tuning lab has a page: its link opens it with its values and view', () => {
     const store = createAppStore();
@@ -128,9 +146,52 @@ describe('links to labs that run from the command line', () => {
     expect(store.getState().values.noise).toBe(0.2);
     expect(store.getState().view).toBe('activity');
   });
-  it('cannot be picked in the app', () => {
+  it('the COBA lab has a page: its link opens it with its values', () => {
     const store = createAppStore();
-    store.getState().selectLab('coba');
+    const msgs = loadHash(store, '#v=1&lab=coba&seed=3&N=2000&duration=0.5');
+    expect(msgs).toEqual([]);
+    expect(store.getState().labId).toBe('coba');
+    expect(store.getState().values.N).toBe(2000);
+    expect(store.getState().values.duration).toBe(0.5);
+    expect(store.getState().seed).toBe(3);
+  });
+  it('cannot be picked in the app', () => {
+    const store = createAppStore({ labs: WITH_CLI_ONLY });
+    store.getState().selectLab('cli-only');
     expect(store.getState().labId).toBe('isn');
+    store.getState().selectLab('coba');
+    expect(store.getState().labId).toBe('coba');
+  });
+});
+
+describe('a link that names only a preset', () => {
+  it('loads the preset’s values (stp, cotuning), and the link’s own values override them', () => {
+    const store = createAppStore();
+    expect(loadHash(store, '#v=1&lab=stp&preset=facilitating')).toEqual([]);
+    let s = store.getState();
+    expect(s.labId).toBe('stp');
+    expect(s.presetId).toBe('facilitating');
+    expect(s.values).toEqual(presetValues(labOf('stp'), 'facilitating'));
+    expect(s.values.U).toBe(0);
+    expect(changedFromPreset(s)).toEqual([]);
+
+    expect(loadHash(store, '#v=1&lab=cotuning&preset=noisy&learn_time=5')).toEqual([]);
+    s = store.getState();
+    expect(s.values).toEqual({ ...presetValues(labOf('cotuning'), 'noisy'), learn_time: 5 });
+    expect(s.values.noise).toBe(0.5);
+    expect(changedFromPreset(s)).toEqual(['learn_time']);
+    // what the app writes back loads the same values
+    const again = createAppStore();
+    expect(loadHash(again, hashOf(s))).toEqual([]);
+    expect(again.getState().values).toEqual(s.values);
+  });
+  it('an unknown preset is named, with the lab’s presets, and the defaults are loaded', () => {
+    const store = createAppStore();
+    const msgs = loadHash(store, '#v=1&lab=stp&preset=facilitation');
+    expect(msgs.join(' ')).toMatch(
+      /unknown preset "facilitation" of lab stp \(its presets: depressing, facilitating, train\)/,
+    );
+    expect(store.getState().presetId).toBeNull();
+    expect(store.getState().values).toEqual(defaults(labOf('stp').params));
   });
 });

@@ -3,6 +3,8 @@
  * validate, ranges and options are enforced, text parsing rejects junk, presets are valid.
  */
 import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   checkValue,
   defaults,
@@ -257,5 +259,20 @@ describe('presets', () => {
     expect(get('multi-start')).toMatchObject({ starts: 'grid' });
     expect(get('multi-unit-cross')).toMatchObject({ model: 'multi-unit', rule: 'cross' });
     expect(get('multi-unit-two-term')).toMatchObject({ model: 'multi-unit', rule: 'two-term' });
+  });
+});
+
+describe("every lab's model spec ships with the app", () => {
+  it('public/spec/ holds the spec each lab links to, as in ../shared/spec/', () => {
+    const root = resolve(__dirname, '../..');
+    for (const lab of LABS) {
+      const file = lab.spec.split('/').pop()!;
+      const shipped = resolve(root, 'public/spec', file);
+      expect(existsSync(shipped), `${lab.id}: public/spec/${file}`).toBe(true);
+      const shared = resolve(root, '..', lab.spec);
+      // the shared spec is the source; the copy in public/ must not drift from it
+      if (existsSync(shared))
+        expect(readFileSync(shipped, 'utf8')).toBe(readFileSync(shared, 'utf8'));
+    }
   });
 });

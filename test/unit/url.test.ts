@@ -292,3 +292,76 @@ describe('malformed links (fast-check)', () => {
     expect(errors.join('\n')).toMatch(/window_ms/);
   });
 });
+
+describe('links that name a preset (the preset supplies the values, the link overrides)', () => {
+  const cases = LABS.flatMap((l) => l.presets.map((p) => [l.id, p.id] as const));
+  const presetOf = (labId: string, id: string) => findLab(labId)!.presets.find((p) => p.id === id)!;
+
+  it.each(cases)('%s: a link with only preset=%s loads the preset', (labId, presetId) => {
+    const info = findLab(labId)!;
+    const { state, errors } = decodeShareState(`#v=1&lab=${labId}&preset=${presetId}`);
+    expect(errors).toEqual([]);
+    expect(state.preset).toBe(presetId);
+    expect(state.values).toEqual({
+      ...defaults(info.params),
+      ...presetOf(labId, presetId).values,
+    });
+    expectValidState(state);
+  });
+
+  it('explicit values override the preset’s (stp, isn)', () => {
+    const stp = decodeShareState('v=1&lab=stp&preset=train&isi=20');
+    expect(stp.errors).toEqual([]);
+    expect(stp.state.values.isi).toBe(20); // the preset says 50
+    expect(stp.state.values.n_spikes).toBe(10); // the preset's
+    expect(stp.state.values.U).toBe(0.3);
+    const isn = decodeShareState('v=1&lab=isn&preset=paradoxical&I_opto=3&seed=9');
+    expect(isn.errors).toEqual([]);
+    expect(isn.state.seed).toBe(9);
+    expect(isn.state.values).toEqual({
+      ...defaults(findLab('isn')!.params),
+      ...presetOf('isn', 'paradoxical').values,
+      I_opto: 3,
+    });
+  });
+
+  it('a bad value gets the preset’s value, and the message says so', () => {
+    const { state, errors } = decodeShareState('v=1&lab=stp&preset=train&isi=soon');
+    expect(state.values.isi).toBe(50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/isi: "soon" is not a number; preset train's value 50 used/);
+  });
+
+  it('an unknown preset is named with the lab’s presets; the defaults are the base', () => {
+    const { state, errors } = decodeShareState('v=1&lab=stp&preset=facilitation&isi=20');
+    expect(state.preset).toBeNull();
+    expect(state.values).toEqual({ ...defaults(findLab('stp')!.params), isi: 20 });
+    expect(errors).toEqual([
+      'preset: unknown preset "facilitation" of lab stp (its presets: depressing, facilitating, train); the lab\'s defaults were loaded for the fields the link does not set',
+    ]);
+  });
+
+  it('a cross-field conflict resets its fields to the preset’s values', () => {
+    // the preset sets trial_ms 2000 (the default); window_ms 5000 does not fit a 1000 ms trial
+    const { state, errors } = decodeShareState(
+      'v=1&lab=isn&preset=paradoxical&trial_ms=1000&window_ms=5000&W_IE=9',
+    );
+    expectValidState(state);
+    const base = { ...defaults(findLab('isn')!.params), ...presetOf('isn', 'paradoxical').values };
+    expect(state.values.trial_ms).toBe(base.trial_ms);
+    expect(state.values.window_ms).toBe(base.window_ms);
+    expect(state.values.W_IE).toBe(9);
+    expect(errors.join('\n')).toMatch(/reset to preset paradoxical's values/);
+  });
+
+  it('what the app writes survives the preset: a value set back to its default is written', () => {
+    // the train preset sets isi 50 and n_spikes 10; the user puts isi back to the default 10
+    const values = { ...defaults(findLab('stp')!.params), U: 0.3, isi: 10, n_spikes: 10 };
+    const state: ShareState = { ...defaultShareState('stp'), preset: 'train', values };
+    const text = encodeShareState(state);
+    expect(new URLSearchParams(text).get('isi')).toBe('10');
+    const back = decodeShareState(text);
+    expect(back.errors).toEqual([]);
+    expect(back.state).toEqual(state);
+  });
+});

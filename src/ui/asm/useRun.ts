@@ -10,6 +10,7 @@ import { useCot } from '../cot/hooks';
 import { COT_LAB_ID } from '../../state/cotStore';
 import { RED_LAB_ID, redStore } from '../../state/redStore';
 import { STP_LAB_ID, stpStore } from '../../state/stpStore';
+import { COBA_LAB_ID, cobaStore } from '../../state/cobaStore';
 import { useStore } from 'zustand';
 
 export function useIsAsm(): boolean {
@@ -28,6 +29,10 @@ export function useIsStp(): boolean {
   return useApp((s) => s.labId === STP_LAB_ID);
 }
 
+export function useIsCoba(): boolean {
+  return useApp((s) => s.labId === COBA_LAB_ID);
+}
+
 export function useRunStatus(): RunStatus {
   const asm = useIsAsm();
   const cot = useIsCot();
@@ -38,6 +43,9 @@ export function useRunStatus(): RunStatus {
   const stp = useIsStp();
   const p = useStore(stpStore, (s) => s.status);
   const i = useApp((s) => s.status);
+  const coba = useIsCoba();
+  const b = useStore(cobaStore, (s) => s.progress.status);
+  if (coba) return b;
   if (stp) return p;
   return red ? r : cot ? c : asm ? a : i;
 }
@@ -58,6 +66,9 @@ export function useBackendInfo(): BackendInfo {
   const i = useApp((s) => s.backend);
   const stp = useIsStp();
   const red = useIsRed();
+  const coba = useIsCoba();
+  const b = useStore(cobaStore, (s) => s.backend);
+  if (coba) return b;
   if (red || stp) return RED_BACKEND;
   return cot ? c : asm ? a : i;
 }

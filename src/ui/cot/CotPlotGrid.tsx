@@ -4,13 +4,11 @@
  * in the measurement window (raster, currents), the tuning test with the correlations, and
  * the sweep (Fig 2) and ABC (Fig 3c) when the parameters ask for them.
  */
-import { useApp } from '../hooks';
-import { ErrorBoundary } from '../ErrorBoundary';
-import { gridRows, Tabs } from '../PlotGrid';
-import { CotPlot } from './CotPlot';
-import type { CotFigureId } from './figures';
+import { cotStore } from '../../state/cotStore';
+import { storePlotGrid } from '../plots/StorePlotGrid';
+import { COT_FIGURES } from './figures';
 
-const LAYOUTS: Record<string, { figure: CotFigureId; wide?: boolean }[]> = {
+const LAYOUTS = {
   overview: [
     { figure: 'cot-db' },
     { figure: 'cot-weights' },
@@ -27,31 +25,6 @@ const LAYOUTS: Record<string, { figure: CotFigureId; wide?: boolean }[]> = {
     { figure: 'cot-abc' },
     { figure: 'cot-abc-particles' },
   ],
-};
+} as const;
 
-export function CotPlotGrid() {
-  const view = useApp((s) => s.view);
-  const cells = LAYOUTS[view] ?? LAYOUTS.overview;
-  const rows = gridRows(cells);
-  return (
-    <>
-      <Tabs />
-      <div
-        id="plot-panel"
-        tabIndex={-1}
-        className="plot-grid"
-        role="tabpanel"
-        aria-labelledby={`tab-${view}`}
-        style={{ gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }}
-      >
-        {cells.map((c) => (
-          <div key={`${view}-${c.figure}`} className={`plot-slot${c.wide ? ' wide' : ''}`}>
-            <ErrorBoundary label={`the ${c.figure.replace(/^cot-/, '')} plot`}>
-              <CotPlot figure={c.figure} />
-            </ErrorBoundary>
-          </div>
-        ))}
-      </div>
-    </>
-  );
-}
+export const CotPlotGrid = storePlotGrid('cotuning', 'cot-', cotStore, COT_FIGURES, LAYOUTS);

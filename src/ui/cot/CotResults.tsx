@@ -11,6 +11,7 @@ import { cotRunner } from '../../app/instance';
 import type { CotuningEvent } from '../../labs/cotuning/runner';
 import { Num } from '../Results';
 import { useCot } from './hooks';
+import { ResultsRow, RunProgress, STATUS_WORDS } from '../RunProgress';
 
 const STAGES: Record<string, string> = {
   idle: 'Ready',
@@ -24,48 +25,25 @@ const STAGES: Record<string, string> = {
 function CotProgress() {
   const p = useCot((s) => s.progress);
   const shape = useCot((s) => s.shape);
-  const words: Record<string, string> = {
-    idle: 'Ready',
-    running: STAGES[p.stage] ?? 'Running',
-    paused: 'Paused',
-    done: 'Done',
-    error: 'Stopped',
-  };
+  const word = p.status === 'running' ? (STAGES[p.stage] ?? 'Running') : STATUS_WORDS[p.status];
   const frac =
     p.status === 'done' ? 1 : p.stage === 'learn' ? p.frac : p.stage === 'tuning' ? p.frac : 0;
   return (
-    <div className="progress" data-testid="progress" data-status={p.status} data-stage={p.stage}>
-      <div className="progress-text" aria-live="polite">
-        <span className={`status-dot status-${p.status}`} aria-hidden="true" />
-        <span>
-          {words[p.status]}
+    <RunProgress
+      status={p.status}
+      data={{ 'data-stage': p.stage }}
+      text={
+        <>
+          {word}
           {shape &&
             p.stage === 'learn' &&
             ` · ${(p.frac * shape.seconds).toFixed(1)}/${shape.seconds} s`}
-        </span>
-        {p.speed !== null && p.status === 'running' && (
-          <span className="muted">
-            {' '}
-            · {p.speed >= 10 ? Math.round(p.speed) : p.speed.toFixed(2)}× real time
-          </span>
-        )}
-      </div>
-      <div
-        className="progress-bar"
-        role="progressbar"
-        aria-label={STAGES[p.stage] ?? 'Progress'}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(frac * 100)}
-      >
-        <div className="progress-fill" style={{ width: `${(frac * 100).toFixed(2)}%` }} />
-      </div>
-      {p.runError && (
-        <p className="run-error" role="alert" data-testid="run-error">
-          {p.runError}
-        </p>
-      )}
-    </div>
+        </>
+      }
+      speed={p.status === 'running' ? p.speed : null}
+      bar={{ label: STAGES[p.stage] ?? 'Progress', frac }}
+      error={p.runError}
+    />
   );
 }
 
@@ -181,12 +159,7 @@ export function CotResults() {
   const last = useCot((s) => (s.samples.length ? s.samples[s.samples.length - 1] : null));
   const f = useCot((s) => s.final);
   return (
-    <div
-      className="results cot-results"
-      data-testid="results"
-      aria-label="Results of the run"
-      role="region"
-    >
+    <ResultsRow>
       <CotProgress />
       <div className="nums">
         <Num
@@ -230,6 +203,6 @@ export function CotResults() {
         />
       </div>
       <Interventions />
-    </div>
+    </ResultsRow>
   );
 }

@@ -5,11 +5,12 @@
  */
 import { groupMeans } from '../../labs/cotuning/measures';
 import type { CotState } from '../../state/cotStore';
-import { sweepCsv } from '../../labs/cotuning/study';
+import { sweepCsv, sweepLabel } from '../../labs/cotuning/study';
 import { fmt, toCsv } from '../asm/figures';
 import type { Figure } from '../plots/figures';
 import { axis, baseLayout, centerNote, COLORS, type Data, type Shape } from '../plots/plotly';
 import type { StoreFigure } from '../plots/StorePlot';
+import { rasterTraces } from '../plots/raster';
 
 const C = { E: COLORS.E, I: COLORS.I, net: '#333', D: '#2563eb', Dc: '#7aa2f7', B: '#16a085' };
 
@@ -48,8 +49,6 @@ function eventShapes(s: CotState): Partial<Shape>[] {
 }
 
 const waiting = 'Run the lab to see this';
-/** Spikes drawn in the raster at most (SVG). */
-const MAX_RASTER = 25_000;
 
 export const COT_FIGURES = {
   'cot-db': {
@@ -205,31 +204,10 @@ export const COT_FIGURES = {
       if (!f || !sh)
         return empty('Raster', 'The raster of the last seconds appears when the run ends');
       const dtS = sh.dt / 1000;
-      const xE: number[] = [];
-      const yE: number[] = [];
-      const xI: number[] = [];
-      const yI: number[] = [];
       const t0 = f.raster.from * dtS;
-      // SVG markers (WebGL is not everywhere): beyond MAX_RASTER spikes every k-th neuron
-      const k = Math.max(1, Math.ceil(f.raster.ids.length / MAX_RASTER));
-      for (let q = 0; q < f.raster.ids.length; q++) {
-        const id = f.raster.ids[q];
-        if (id % k !== 0) continue;
-        const t = t0 + f.raster.steps[q] * dtS;
-        if (id < sh.nE) {
-          xE.push(t);
-          yE.push(id);
-        } else {
-          xI.push(t);
-          yI.push(id);
-        }
-      }
-      const marker = (color: string) => ({ color, size: 2 });
+      const { data, every: k } = rasterTraces([f.raster], sh.nE, (step) => t0 + step * dtS);
       return {
-        data: [
-          { type: 'scatter', mode: 'markers', x: xE, y: yE, name: 'E', marker: marker(C.E) },
-          { type: 'scatter', mode: 'markers', x: xI, y: yI, name: 'I', marker: marker(C.I) },
-        ],
+        data,
         layout: {
           ...baseLayout(
             `Raster: E ${fmt(f.rate_E)} Hz, I ${fmt(f.rate_I)} Hz, CV(ISI) ${fmt(f.cv_isi_E)}${k > 1 ? ` (every ${k}th neuron shown)` : ''}`,
@@ -378,7 +356,7 @@ export const COT_FIGURES = {
     watch: (s) => s.sweep,
     build: (s) => {
       if (!s.sweep.length)
-        return empty('Sweep', 'Set sweep = noise or W (or a sweep preset) and run');
+        return empty('Sweep', 'Set sweep (noise, W, an assembly ratio R_EE … R_II, or p) and run');
       const x = s.sweep.map((p) => p.value);
       const line = (
         name: string,
@@ -426,7 +404,7 @@ export const COT_FIGURES = {
         ],
         layout: {
           ...baseLayout(`Sweep of ${s.sweepParam ?? ''} (${s.sweep.length} networks)`),
-          xaxis: axis(s.sweepParam === 'W' ? 'coupling W' : 'noise fraction c'),
+          xaxis: axis(sweepLabel(s.sweepParam ?? '')),
           yaxis: axis('D, B, correlation'),
         },
       };

@@ -139,7 +139,7 @@ export function StorePlot<S>({ store, figures, figure, stem, onPoint }: StorePlo
             onPointRef.current({ x: Number(pt.x), y: Number(pt.y), curve: pt.curveNumber });
           });
         }
-        div.dataset.points = String(pointsOf(fig.data));
+        div.dataset.points = String(fig.points ?? pointsOf(fig.data));
         div.dataset.rev = String(rev);
       } catch (e) {
         setFailure(e instanceof Error ? e.message : String(e));

@@ -30,6 +30,8 @@ import {
 export interface Figure {
   data: Data[];
   layout: Partial<Layout>;
+  /** the points drawn, where not all are the traces' (a live raster drawn as paths) */
+  points?: number;
 }
 
 function valuesOf(s: AppState): ParamValues {

@@ -9,9 +9,8 @@ import { appStore } from '../../state/store';
 import { fmt, toCsv } from '../asm/figures';
 import type { Figure } from '../plots/figures';
 import { axis, baseLayout, centerNote, COLORS } from '../plots/plotly';
-import { StorePlot, type StoreFigure } from '../plots/StorePlot';
-import { ErrorBoundary } from '../ErrorBoundary';
-import { Tabs } from '../PlotGrid';
+import type { StoreFigure } from '../plots/StorePlot';
+import { storePlotGrid } from '../plots/StorePlotGrid';
 import { ComputeResults, type ComputeNum } from './ComputeResults';
 
 function empty(title: string): Figure {
@@ -107,31 +106,9 @@ export const STP_FIGURES = {
   },
 } satisfies Record<string, StoreFigure<StpState>>;
 
-const stem = (f: string) => `eilab-stp-${f.replace(/^stp-/, '')}`;
+const LAYOUTS = { overview: [{ figure: 'stp-train' }, { figure: 'stp-ppr' }] } as const;
 
-export function StpPlotGrid() {
-  return (
-    <>
-      <Tabs />
-      <div
-        id="plot-panel"
-        tabIndex={-1}
-        className="plot-grid"
-        role="tabpanel"
-        aria-labelledby="tab-overview"
-        style={{ gridTemplateRows: 'repeat(1, minmax(0, 1fr))' }}
-      >
-        {(['stp-train', 'stp-ppr'] as const).map((f) => (
-          <div key={f} className="plot-slot">
-            <ErrorBoundary label={`the ${f.replace(/^stp-/, '')} plot`}>
-              <StorePlot store={stpStore} figures={STP_FIGURES} figure={f} stem={stem} />
-            </ErrorBoundary>
-          </div>
-        ))}
-      </div>
-    </>
-  );
-}
+export const StpPlotGrid = storePlotGrid('stp', 'stp-', stpStore, STP_FIGURES, LAYOUTS);
 
 const NUMS: ComputeNum<StpResult>[] = [
   {
