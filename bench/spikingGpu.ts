@@ -4,9 +4,10 @@
  * (src/engine/spiking/webgpu/strategy.ts) and the batch throughput of sweeps and ABC on a
  * measurement rather than a guess.
  *
- *  A. COBA (Brette et al. 2007; p = 80/N) for N = 1k … 100k, fused at 256/512/1024 threads
- *     per workgroup and phased: wall time per simulated second;
- *  B. the co-tuning network (1000 E + 1 read-out, plastic read-out) fused vs phased;
+ *  A. COBA (Brette et al. 2007; p = 80/N) for N = 1k … 100k, fused and resident at 256 and
+ *     1024 threads per workgroup (resident where the network fits one workgroup's registers
+ *     and memory) and phased: wall time per simulated second;
+ *  B. the co-tuning network (1000 E + 1 read-out, plastic read-out) fused, resident, phased;
  *  C. batches of B co-tuning networks (different seeds) in one run: network-seconds
  *     simulated per wall second, the figure a sweep or an ABC population gets.
  *
@@ -74,7 +75,7 @@ export async function runSpikingGpuBench(opts: {
     const nE = nets[0].populations[0].n;
     const row: GpuRow = {
       workload,
-      strategy: `${sim.strategy}${sim.strategy === 'fused' ? ` ${sim.fusedWorkgroupSize}` : ''}`,
+      strategy: `${sim.strategy}${sim.strategy === 'phased' ? '' : ` ${sim.fusedWorkgroupSize}`}`,
       N,
       batch: nets.length,
       steps,
@@ -92,15 +93,17 @@ export async function runSpikingGpuBench(opts: {
   for (const N of [1000, 4000, 10000, 30000, 100000].filter((n) => n <= opts.maxN)) {
     const net = compileNetwork(cobaSpec({ N, p: 80 / N, dt: 0.1 }), 1);
     const s = N > 10000 ? steps / 5 : steps;
-    for (const wg of [256, 1024])
-      await time(
-        'COBA (p = 80/N)',
-        [net],
-        N,
-        s,
-        { strategy: 'fused', fusedWorkgroupSize: wg },
-        `fused ${wg}`,
-      );
+    // resident only where the network fits one workgroup (else a note says why)
+    for (const strategy of ['fused', 'resident'] as const)
+      for (const wg of [256, 1024])
+        await time(
+          'COBA (p = 80/N)',
+          [net],
+          N,
+          s,
+          { strategy, fusedWorkgroupSize: wg },
+          `${strategy} ${wg}`,
+        );
     // phased pays per dispatch: fewer steps suffice for its rate
     await time('COBA (p = 80/N)', [net], N, Math.min(s, 1000), { strategy: 'phased' }, 'phased');
   }
@@ -111,15 +114,16 @@ export async function runSpikingGpuBench(opts: {
     );
   for (const recurrent of [false, true]) {
     const w = recurrent ? 'co-tuning recurrent' : 'co-tuning feedforward';
-    for (const wg of [256, 1024])
-      await time(
-        w,
-        [cot(1, recurrent)],
-        1001,
-        steps,
-        { strategy: 'fused', fusedWorkgroupSize: wg },
-        `fused ${wg}`,
-      );
+    for (const strategy of ['fused', 'resident'] as const)
+      for (const wg of [256, 1024])
+        await time(
+          w,
+          [cot(1, recurrent)],
+          1001,
+          steps,
+          { strategy, fusedWorkgroupSize: wg },
+          `${strategy} ${wg}`,
+        );
     await time(
       w,
       [cot(1, recurrent)],
@@ -131,15 +135,16 @@ export async function runSpikingGpuBench(opts: {
   }
   for (const B of opts.quick ? [8, 32] : [8, 32, 132, 264]) {
     const nets = Array.from({ length: B }, (_, i) => cot(i + 1, true));
-    for (const wg of [256, 1024])
-      await time(
-        `co-tuning recurrent, batch of ${B}`,
-        nets,
-        1001,
-        steps,
-        { strategy: 'fused', fusedWorkgroupSize: wg },
-        `fused ${wg}`,
-      );
+    for (const strategy of ['fused', 'resident'] as const)
+      for (const wg of [256, 1024])
+        await time(
+          `co-tuning recurrent, batch of ${B}`,
+          nets,
+          1001,
+          steps,
+          { strategy, fusedWorkgroupSize: wg },
+          `${strategy} ${wg}`,
+        );
   }
   return { rows, device: deviceName, notes };
 }

@@ -137,7 +137,7 @@ fn main(
           let rp = cst[pr + PR_ROWPTR] + j;
           let rule = plastic_rule(pr, p);
           for (var s = syn[rp] + lane; s < syn[rp + 1u]; s += lanes) {
-            pre_synapse(pr, p, rule, j, s, k);
+            deliver(pre_synapse(pr, p, rule, j, s, k));
           }
         }
       }

@@ -238,6 +238,43 @@ fn lookup_decay(tab: u32, n: u32) -> f32 {
 
 // ── update and threshold (docs: The step schedule 1–2, reset 4) ──
 
+// A population's constants (layout.ts, POP_W words from pop record po): what the V update
+// reads. From cst here; the resident kernel (spk_resident.wgsl) keeps them in workgroup
+// memory and builds the same struct from there.
+struct Pop {
+  gL: f32,
+  EL: f32,
+  EE: f32,
+  EI: f32,
+  vth: f32,
+  vreset: f32,
+  dtC: f32,   // dt / C
+  decE: f32,  // exp(−dt/τ_E)
+  decI: f32,  // exp(−dt/τ_I)
+  ibias: f32,
+  refr: u32,  // refractory steps
+}
+
+fn pop_at(po: u32) -> Pop {
+  return Pop(
+    cf(po), cf(po + 1u), cf(po + 2u), cf(po + 3u), cf(po + 4u), cf(po + 5u), cf(po + 6u),
+    cf(po + 7u), cf(po + 8u), cf(po + 9u), cst[po + 10u],
+  );
+}
+
+// V after one step of exponential Euler (Giannakakis eqs 5–6 / Brette 2007, conductances held
+// over the step; docs: The step schedule 2): V∞ = (g_L·E_L + g_E·E_E + g_I·E_I + I)/g_tot,
+// V ← V∞ + (V − V∞)·exp(−dt·g_tot/C). `iext` is the neuron's injected current (pA).
+fn lif_v(q: Pop, v: f32, ge: f32, gi: f32, iext: f32) -> f32 {
+  let I = q.ibias + iext;
+  let gtot = (q.gL + ge) + gi;
+  let num = (nf(q.gL * q.EL) + nf(ge * q.EE)) + (nf(gi * q.EI) + I);
+  let vinf = div_rn(num, gtot);
+  // nf(): once exp_rn is inlined, the product could fuse into its range reduction x − m·C1
+  let ef = exp_rn(-nf(q.dtC * gtot));
+  return vinf + nf((v - vinf) * ef);
+}
+
 // One neuron (global entity e) at step k: the previous step's jumps enter g, then V by
 // exponential Euler unless refractory or silenced, then the conductance decay; the reset is
 // done here at once (nothing before the next step reads V or lastSpike). Returns 1 for a
@@ -245,7 +282,7 @@ fn lookup_decay(tab: u32, n: u32) -> f32 {
 fn update_neuron(e: u32, k: u32) -> u32 {
   let b = ent_net(e);
   let nr = net_rec(b);
-  let po = hdr(H_POP) + ent_pop(e) * POP_W;
+  let q = pop_at(hdr(H_POP) + ent_pop(e) * POP_W);
   let NE = hdr(H_NE);
   let ae = atomicExchange(&atm[e], 0u);
   let ai = atomicExchange(&atm[NE + e], 0u);
@@ -259,29 +296,22 @@ fn update_neuron(e: u32, k: u32) -> u32 {
     gi = gi + f32(bitcast<i32>(ai)) * cf(nr + N_UNSCALE_E + 1u);
   }
   let last = bitcast<i32>(st[hdr(H_S_LAST) + e]);
-  let refr = i32(k) - last < i32(cst[po + 10u]);
+  let refr = i32(k) - last < i32(q.refr);
   var spike = 0u;
   let iv = hdr(H_S_V) + e;
   if (!refr && st[hdr(H_S_SIL) + e] == 0u) {
-    let gL = cf(po);
-    let I = cf(po + 9u) + sf(hdr(H_S_IEXT) + e);
-    let gtot = (gL + ge) + gi;
-    let num = (nf(gL * cf(po + 1u)) + nf(ge * cf(po + 2u))) + (nf(gi * cf(po + 3u)) + I);
-    let vinf = div_rn(num, gtot);
-    // nf(): once exp_rn is inlined, the product could fuse into its range reduction x − m·C1
-    let ef = exp_rn(-nf(cf(po + 6u) * gtot));
-    let vn = vinf + nf((sf(iv) - vinf) * ef);
+    let vn = lif_v(q, sf(iv), ge, gi, sf(hdr(H_S_IEXT) + e));
     sset(iv, vn);
     if (is_non_finite(vn)) {
       spike = 2u;
-    } else if (vn > cf(po + 4u)) {
+    } else if (vn > q.vth) {
       spike = 1u;
     }
   }
-  sset(hdr(H_S_GE) + e, ge * cf(po + 7u));
-  sset(hdr(H_S_GI) + e, gi * cf(po + 8u));
+  sset(hdr(H_S_GE) + e, ge * q.decE);
+  sset(hdr(H_S_GI) + e, gi * q.decI);
   if (spike == 1u) {
-    sset(iv, cf(po + 5u));
+    sset(iv, q.vreset);
     st[hdr(H_S_LAST) + e] = bitcast<u32>(i32(k));
   }
   return spike;
@@ -290,7 +320,16 @@ fn update_neuron(e: u32, k: u32) -> u32 {
 // Spike-list append: the counter of the list (atm[A_CNT + cidx]) and its base in st. The
 // phased kernels' global list (cidx ≥ 2B) also sizes the indirect dispatch of its parity:
 // one workgroup per spike, at most max_wg (the per-spike kernels then stride).
+// cidx with CIDX_WG set: the resident kernel's list, counted in workgroup memory (wg_cnt).
+const CIDX_WG: u32 = 0x80000000u;
+var<workgroup> wg_cnt: array<atomic<u32>, 2>;
+
 fn push_spike(cidx: u32, base: u32, e: u32) {
+  if ((cidx & CIDX_WG) != 0u) {
+    let q = atomicAdd(&wg_cnt[cidx & 1u], 1u);
+    st[hdr(H_S_LIST) + base + q] = e;
+    return;
+  }
   let q = atomicAdd(&atm[hdr(H_A_CNT) + cidx], 1u);
   st[hdr(H_S_LIST) + base + q] = e;
   if (cidx >= 2u * hdr(H_B)) {
@@ -497,9 +536,12 @@ fn update_weight(pr: u32, sg: u32, i: u32, dw: f32) {
 }
 
 // Pre event on synapse s (local index in projection p) of pre j at step k: STP efficacy,
-// delivery of ḡ·w·μ in fixed point with the weight before plasticity, then the pre-spike
-// update of w (reads the post traces as they were before this step's post spikes).
-fn pre_synapse(pr: u32, p: u32, rule: u32, j: u32, s: u32, k: u32) {
+// the jump ḡ·w·μ in fixed point with the weight before plasticity, then the pre-spike
+// update of w (reads the post traces as they were before this step's post spikes). Returns
+// the delivery (accumulator index ch·NE + post, fixed-point jump), index NONE for none: the
+// caller adds it to its accumulators (global: deliver(); the resident kernel's workgroup
+// ones), in any order (integer addition).
+fn pre_synapse(pr: u32, p: u32, rule: u32, j: u32, s: u32, k: u32) -> vec2<u32> {
   let i = syn[cst[pr + PR_COL] + s];
   let sg = cst[pr + PR_SYN] + s;
   let flags = cst[pr + PR_FLAGS];
@@ -517,13 +559,14 @@ fn pre_synapse(pr: u32, p: u32, rule: u32, j: u32, s: u32, k: u32) {
     sw[ir] = r0 - mu;
     sw[cst[pr + PR_MU] + s] = mu;
   }
+  var d = vec2<u32>(NONE, 0u);
   if ((flags & F_POST_NEURON) != 0u && (st[hdr(H_S_PFLAG) + p] & PFL_ENABLED) != 0u) {
     let tgt = select(0u, 1u, (flags & F_TARGET_I) != 0u);
     let b = cst[pr];
     let x = (cf(pr + PR_GBAR) * sw[sg]) * mu;
     let fx = i32(floor(x * cf(net_rec(b) + N_SCALE_E + tgt) + 0.5));
     let post = cst[pr + PR_POST_START] + i;
-    atomicAdd(&atm[tgt * hdr(H_NE) + post], bitcast<u32>(fx));
+    d = vec2<u32>(tgt * hdr(H_NE) + post, bitcast<u32>(fx));
   }
   if (rule != 0u) {
     let el = k - st[cst[pr + PR_POST_LAST] + i];
@@ -539,6 +582,14 @@ fn pre_synapse(pr: u32, p: u32, rule: u32, j: u32, s: u32, k: u32) {
       dw = nf(cf(pr + PR_C_PRE) * (x1 - cf(pr + PR_ALPHA)));
     }
     update_weight(pr, sg, i, dw);
+  }
+  return d;
+}
+
+// A delivery of pre_synapse into the global accumulators atm[ch·NE + post].
+fn deliver(d: vec2<u32>) {
+  if (d.x != NONE) {
+    atomicAdd(&atm[d.x], d.y);
   }
 }
 

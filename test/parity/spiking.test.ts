@@ -279,7 +279,7 @@ const log = (s: string) => console.log(`[spiking parity] ${s}`);
 
 // ── the cases ──
 
-describe.each(['fused', 'phased'] as const)('%s strategy', (strategy) => {
+describe.each(['fused', 'resident', 'phased'] as const)('%s strategy', (strategy) => {
   it('E/I network with Poisson input: spikes, conductances, monitors', async () => {
     const net = compileNetwork(eiSpec(), 11);
     const o = await runBoth(
@@ -397,7 +397,7 @@ describe.each(['fused', 'phased'] as const)('%s strategy', (strategy) => {
       { rasterCapacity: 250, fusedWorkgroupSize: 256 },
     );
     // at least one halt beyond the chunks of the last segment (700 steps)
-    expect(o.gpu.lastRunChunks).toBeGreaterThan(700 / (strategy === 'fused' ? 377 : 61) + 1);
+    expect(o.gpu.lastRunChunks).toBeGreaterThan(700 / (strategy === 'phased' ? 61 : 377) + 1);
     log(
       `${strategy} batch of 3: ${o.spikes} spikes identical over 2000 steps (${o.gpu.lastRunChunks} readbacks in the last segment)`,
     );
@@ -410,7 +410,7 @@ describe.each(['fused', 'phased'] as const)('%s strategy', (strategy) => {
       rasterCapacity: 2 * net.nEntities + 10,
     });
     // room for two steps of every entity spiking and 10 more: a halt every ~30 steps
-    expect(o.gpu.lastRunChunks).toBeGreaterThan(1500 / (strategy === 'fused' ? 377 : 61) + 10);
+    expect(o.gpu.lastRunChunks).toBeGreaterThan(1500 / (strategy === 'phased' ? 61 : 377) + 10);
     log(`${strategy} halting: ${o.spikes} spikes in ${o.gpu.lastRunChunks} readbacks`);
   });
 
@@ -495,14 +495,19 @@ describe('the co-tuning network (src/labs/cotuning, lab defaults)', () => {
       traces: { neurons: [0, readout(n)], every: 10 },
       weights: { projections: plastic(n), every: 400 },
     }));
-    for (const strategy of ['fused', 'phased'] as const) {
+    for (const strategy of ['fused', 'resident', 'phased'] as const) {
       const o = await runBoth(
         `co-tuning ${strategy}`,
         nets,
         strategy,
         [{ steps: 700 }, { steps: 500, before: [{ kind: 'iext', values: [150], from: 5 }] }],
         mons,
-        { stepsPerDispatch: 1000, stepsPerSubmit: 128 },
+        // resident: 1001 neurons need ≥ 128 threads (at most 8 neurons per thread)
+        {
+          stepsPerDispatch: 1000,
+          stepsPerSubmit: 128,
+          ...(strategy === 'resident' ? { fusedWorkgroupSize: 256 } : {}),
+        },
       );
       const moved = o.cpu[0].proj[plastic(nets[0])[0]].w.some((w) => Math.abs(w - 0.1) > 1e-3);
       expect(moved).toBe(true);
@@ -527,7 +532,7 @@ describe('longer runs', () => {
     cpu.run(4000, mon, rc);
     const tCpu = performance.now() - t0;
     const out: string[] = [];
-    for (const strategy of ['phased', 'fused'] as const) {
+    for (const strategy of ['phased', 'fused', 'resident'] as const) {
       const g = await gpuSim([net], strategy, { stepsPerSubmit: 128, stepsPerDispatch: 1000 });
       const rg = cpu.newRecording(mon);
       const t1 = performance.now();
@@ -560,61 +565,6 @@ describe('longer runs', () => {
   });
 });
 
-/** Steps per second of `steps` steps after a warm-up (pipelines, buffers). */
-async function stepsPerSecond(sim: WebGpuSpikingSim, steps: number): Promise<number> {
-  await sim.run(20);
-  const t = performance.now();
-  await sim.run(steps);
-  return steps / ((performance.now() - t) / 1000);
-}
-
-// Timings (SPK_TIMING=1 npx vitest run test/parity/spiking.test.ts -t timing): not part of
-// CI, whose machines are shared. Prints steps per second of both strategies on the COBA
-// benchmark (80 synapses per neuron: p = 0.02 at N = 4000, p = 80/N for the scaling series)
-// and on the co-tuning network (lab defaults: 1000 neurons, 1008 Poisson trains, plastic
-// read-out), B = 1 and 4.
-describe.runIf(!!process.env.SPK_TIMING)('timing', () => {
-  it('COBA: fused vs phased by size', { timeout: 600_000 }, async () => {
-    for (const N of [500, 2000, 4000, 16000, 64000]) {
-      const net = compileNetwork(cobaSpec({ N, p: 80 / N, dt: 0.1 }), 1);
-      const steps = Math.max(100, Math.min(2000, Math.round(1_000_000 / N)));
-      const cpu = new CpuSpikingSim(net);
-      const t = performance.now();
-      cpu.run(steps);
-      const rCpu = steps / ((performance.now() - t) / 1000);
-      const row: string[] = [];
-      for (const strategy of ['fused', 'phased'] as const) {
-        const sim = await gpuSim([net], strategy, { stepsPerDispatch: 1000, stepsPerSubmit: 128 });
-        row.push(`${strategy} ${(await stepsPerSecond(sim, steps)).toFixed(0)}`);
-        sim.dispose();
-      }
-      log(`timing COBA N=${N}: ${row.join(', ')} steps/s (CPU reference ${rCpu.toFixed(0)})`);
-    }
-  });
-
-  it('co-tuning network', { timeout: 600_000 }, async () => {
-    const nets = [1, 2, 3, 4].map((s) => compileNetwork(cotuningSpec(DEFAULT_COTUNING), s));
-    for (const B of [1, 4]) {
-      const row: string[] = [];
-      for (const strategy of ['fused', 'phased'] as const) {
-        const sim = await gpuSim(nets.slice(0, B), strategy, {
-          stepsPerDispatch: 1000,
-          stepsPerSubmit: 128,
-        });
-        row.push(`${strategy} ${(await stepsPerSecond(sim, 500)).toFixed(0)}`);
-        sim.dispose();
-      }
-      const cpu = new CpuSpikingSim(nets[0]);
-      const t = performance.now();
-      cpu.run(1000);
-      const rCpu = 1000 / ((performance.now() - t) / 1000);
-      log(
-        `timing co-tuning B=${B}: ${row.join(', ')} steps/s (CPU reference, one network: ${rCpu.toFixed(0)})`,
-      );
-    }
-  });
-});
-
 describe('limits', () => {
   it('a batch above maxStorageBufferBindingSize is refused with BackendLimitError naming it', async () => {
     const net = compileNetwork(eiSpec(), 1);
@@ -638,5 +588,30 @@ describe('limits', () => {
     }
     expect(err2).toBeInstanceOf(BackendLimitError);
     expect((err2 as Error).message).toMatch(/maxStorageBuffersPerShaderStage is 6/);
+  });
+
+  it('the resident strategy refuses a network that does not fit one workgroup, saying why', async () => {
+    const coba = compileNetwork(cobaSpec({ N: 1000, p: 0.02, dt: 0.1 }), 1);
+    const refusal = async (opts: WebGpuSpikingOptions) => {
+      try {
+        (await gpuSim([coba], 'resident', opts)).dispose();
+      } catch (e) {
+        expect(e).toBeInstanceOf(BackendLimitError);
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    // 1000 neurons over 64 threads: 16 per thread, above the registers' 8
+    expect(await refusal({ fusedWorkgroupSize: 64 })).toMatch(/16 per thread at 64 threads/);
+    // 8 bytes per accumulator slot (1024: 1000 rounded up to 32) + 512 do not fit 4 KiB
+    expect(
+      await refusal({
+        fusedWorkgroupSize: 256,
+        limitCaps: { maxComputeWorkgroupStorageSize: 4096 },
+      }),
+    ).toMatch(
+      /8704 bytes of workgroup memory, above this GPU's maxComputeWorkgroupStorageSize of 4096/,
+    );
+    expect(await refusal({ fusedWorkgroupSize: 256 })).toBe('accepted');
   });
 });

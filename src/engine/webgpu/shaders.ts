@@ -27,13 +27,15 @@ export type KernelName =
   | 'asm_normalize_rows'
   | 'asm_write_wct'
   | 'spk_fused'
+  | 'spk_resident'
   | 'spk_update'
   | 'spk_sources'
   | 'spk_sumw'
   | 'spk_pre'
   | 'spk_post'
   | 'spk_record'
-  | 'spk_norm';
+  | 'spk_norm'
+  | 'spk_exact_probe';
 
 /** Library snippets each kernel needs, in prepend order. */
 export const KERNEL_LIBS: Record<KernelName, readonly string[]> = {
@@ -57,6 +59,7 @@ export const KERNEL_LIBS: Record<KernelName, readonly string[]> = {
   asm_write_wct: ['asm_common'],
   // spiking engine (src/engine/spiking/webgpu/engine.ts)
   spk_fused: ['philox', 'spk_exact', 'spk_common'],
+  spk_resident: ['philox', 'spk_exact', 'spk_common'],
   spk_update: ['philox', 'spk_exact', 'spk_common'],
   spk_sources: ['philox', 'spk_exact', 'spk_common'],
   spk_sumw: ['philox', 'spk_exact', 'spk_common'],
@@ -64,6 +67,8 @@ export const KERNEL_LIBS: Record<KernelName, readonly string[]> = {
   spk_post: ['philox', 'spk_exact', 'spk_common'],
   spk_record: ['philox', 'spk_exact', 'spk_common'],
   spk_norm: ['philox', 'spk_exact', 'spk_common'],
+  // test support: spk_exact.wgsl alone (test/parity/spkExact.test.ts)
+  spk_exact_probe: ['spk_exact'],
 };
 
 export const KERNELS = Object.keys(KERNEL_LIBS) as KernelName[];

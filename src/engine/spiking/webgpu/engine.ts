@@ -5,10 +5,13 @@
  * one dispatch sequence. The contract is docs/spiking-engine.md; the buffers are described
  * in layout.ts.
  *
- * Two strategies (strategy.ts chooses by size and device):
+ * Three strategies (strategy.ts chooses by size and device):
  *  - fused: one workgroup per network loops over up to `stepsPerDispatch` steps inside one
  *    dispatch, the phases of a step separated by barriers (spk_fused). Small networks,
  *    batches of them (sweeps), and every network on SwiftShader.
+ *  - resident: the same schedule with the neuron state in registers and the conductance
+ *    accumulators in workgroup memory for the whole dispatch (spk_resident), for networks
+ *    that fit one workgroup's registers and memory.
  *  - phased: one dispatch per phase (spk_update → [spk_sources] → [spk_sumw] → spk_pre →
  *    [spk_post] → [spk_record]), `stepsPerSubmit` steps per command buffer, the per-spike
  *    phases sized on the GPU by indirect dispatch (one workgroup per spike, its threads
@@ -36,6 +39,7 @@ import { MC, MC_W, NONE, PFLAG, RATE_BINS, packBatch, type PackedBatch } from '.
 import {
   chooseStrategy,
   defaultFusedWorkgroupSize,
+  residentFits,
   isCpuDevice,
   type SpikingStrategy,
 } from './strategy';
@@ -50,11 +54,13 @@ export const SPK_LIMITS = [
   'maxComputeInvocationsPerWorkgroup',
   'maxComputeWorkgroupSizeX',
   'maxComputeWorkgroupsPerDimension',
+  'maxComputeWorkgroupStorageSize',
 ] as const;
 export type SpkLimitName = (typeof SPK_LIMITS)[number];
 
 export interface WebGpuSpikingOptions {
-  /** 'auto' (default): fused for small networks, else phased (strategy.ts) */
+  /** 'auto' (default): fused for small networks, else phased (strategy.ts); 'resident'
+   *  throws BackendLimitError for a batch that does not fit (strategy.ts residentFits) */
   strategy?: SpikingStrategy | 'auto';
   /** fused: steps per dispatch, i.e. between two readbacks of the status (default 1000) */
   stepsPerDispatch?: number;
@@ -169,6 +175,8 @@ export class WebGpuSpikingSim implements SpikingSimLike {
   readonly stepsPerDispatch: number;
   readonly stepsPerSubmit: number;
   readonly fusedWorkgroupSize: number;
+  /** resident: neurons per thread and accumulator slots per channel (override constants) */
+  private readonly resident: { npt: number; acc: number } | null = null;
   /** phased: threads per workgroup of spk_update (one per neuron) */
   readonly updateWorkgroupSize: number;
   /** steps run per network */
@@ -229,10 +237,8 @@ export class WebGpuSpikingSim implements SpikingSimLike {
     this.pk = packBatch(nets);
     const pk = this.pk;
     const cpuDevice = isCpuDevice(device);
-    this.strategy =
-      !opts.strategy || opts.strategy === 'auto'
-        ? chooseStrategy(pk.maxEntities, cpuDevice)
-        : opts.strategy;
+    const asked = opts.strategy ?? strategyFromEnv();
+    this.strategy = !asked || asked === 'auto' ? chooseStrategy(pk.maxEntities, cpuDevice) : asked;
 
     // ── limits (checked before anything is allocated) ──
     const need = (name: SpkLimitName, min: number, why: string) => {
@@ -253,6 +259,14 @@ export class WebGpuSpikingSim implements SpikingSimLike {
         `fusedWorkgroupSize ${fwg} exceeds this GPU's maxComputeInvocationsPerWorkgroup / maxComputeWorkgroupSizeX (${wgCap})`,
       );
     this.fusedWorkgroupSize = fwg;
+    if (this.strategy === 'resident') {
+      const maxNeur = Math.max(...nets.map((n) => n.nNeurons));
+      const maxPops = Math.max(...nets.map((n) => n.populations.length));
+      const fit = residentFits(maxNeur, maxPops, fwg, lim.maxComputeWorkgroupStorageSize);
+      if (!fit.ok)
+        throw new BackendLimitError(`the resident strategy cannot run this batch: ${fit.why}`);
+      this.resident = { npt: fit.npt, acc: fit.acc };
+    }
     this.updateWorkgroupSize = Math.min(opts.updateWorkgroupSize ?? 256, wgCap);
     for (const part of Object.values(pk.parts)) this.checkBytes(part.what, part.bytes);
     const mx = lim.maxComputeWorkgroupsPerDimension;
@@ -310,9 +324,9 @@ export class WebGpuSpikingSim implements SpikingSimLike {
 
   /** What runs it, e.g. "WebGPU fused (64 threads per network)". */
   get label(): string {
-    return this.strategy === 'fused'
-      ? `WebGPU fused (${this.fusedWorkgroupSize} threads per network)`
-      : 'WebGPU phased';
+    return this.strategy === 'phased'
+      ? 'WebGPU phased'
+      : `WebGPU ${this.strategy} (${this.fusedWorkgroupSize} threads per network)`;
   }
 
   /** Steps run by network 0 (all networks of a batch advance together unless one blew up). */
@@ -541,7 +555,7 @@ export class WebGpuSpikingSim implements SpikingSimLike {
       this.mon = this.monLayout(active);
       this.groups = null;
     }
-    const chunkMax = this.strategy === 'fused' ? this.stepsPerDispatch : this.stepsPerSubmit;
+    const chunkMax = this.strategy === 'phased' ? this.stepsPerSubmit : this.stepsPerDispatch;
     let chunks = 0;
     for (;;) {
       const isLive = live();
@@ -567,7 +581,7 @@ export class WebGpuSpikingSim implements SpikingSimLike {
       const reached = this.nets.map((_, b) => {
         if (!pending[b]) return starts[b];
         if (status.bstep[b] !== NONE) return status.bstep[b];
-        return this.strategy === 'fused' ? status.done[b] : Math.min(status.halt, kEnd);
+        return this.strategy === 'phased' ? Math.min(status.halt, kEnd) : status.done[b];
       });
       await this.drain(active, recs, starts, reached, status, pending);
       for (let b = 0; b < this.B; b++) {
@@ -620,10 +634,11 @@ export class WebGpuSpikingSim implements SpikingSimLike {
       // the halt word of the previous chunk
       this.device.queue.writeBuffer(this.atm, A.HALT * 4, Uint32Array.of(NONE));
     const pass = enc.beginComputePass({ label: 'spk steps' });
-    if (this.strategy === 'fused') {
+    if (this.strategy !== 'phased') {
       const slot = this.slot({ k_end: kEnd });
       const [x, y] = this.grid(B);
-      this.dispatchWith(pass, 'spk_fused', this.fusedWorkgroupSize, groups.find, slot, x, y);
+      const kernel = this.strategy === 'resident' ? 'spk_resident' : 'spk_fused';
+      this.dispatchWith(pass, kernel, this.fusedWorkgroupSize, groups.find, slot, x, y);
     } else {
       this.encodePhased(pass, groups, k0, kEnd);
     }
@@ -861,7 +876,7 @@ export class WebGpuSpikingSim implements SpikingSimLike {
   /** The monitor buffer for these specs (per network: config, trace list, raster, traces). */
   private monLayout(specs: (MonitorSpec | undefined)[]): MonLayout {
     const B = this.B;
-    const chunk = this.strategy === 'fused' ? this.stepsPerDispatch : this.stepsPerSubmit;
+    const chunk = this.strategy === 'phased' ? this.stepsPerSubmit : this.stepsPerDispatch;
     let words = B * MC_W;
     const cfg: number[] = new Array(B * MC_W).fill(0);
     const lists: number[] = [];
@@ -1073,9 +1088,18 @@ export class WebGpuSpikingSim implements SpikingSimLike {
   }
 
   private pipeline(kernel: KernelName, wg: number): GPUComputePipeline {
-    const find = kernel === 'spk_fused' || kernel === 'spk_update' || kernel === 'spk_sources';
+    const find =
+      kernel === 'spk_fused' ||
+      kernel === 'spk_resident' ||
+      kernel === 'spk_update' ||
+      kernel === 'spk_sources';
     const key = find ? 'spk_find' : 'spk';
-    return this.pipelines.get(kernel, this.layout(key).pipeline, key, { WG: wg });
+    const constants: Record<string, number> = { WG: wg };
+    if (kernel === 'spk_resident' && this.resident) {
+      constants.NPT = this.resident.npt;
+      constants.ACC_N = this.resident.acc;
+    }
+    return this.pipelines.get(kernel, this.layout(key).pipeline, key, constants);
   }
 
   /** A uniform slot with these values; returns its byte offset. */
@@ -1214,6 +1238,7 @@ export class WebGpuSpikingSim implements SpikingSimLike {
 /** The spiking kernels (their compile errors are checked at creation). */
 export const SPK_KERNELS: readonly KernelName[] = [
   'spk_fused',
+  'spk_resident',
   'spk_update',
   'spk_sources',
   'spk_sumw',
@@ -1222,6 +1247,16 @@ export const SPK_KERNELS: readonly KernelName[] = [
   'spk_record',
   'spk_norm',
 ];
+
+/** EILAB_SPIKING_STRATEGY=fused|resident|phased under Node: the strategy when the caller
+ *  names none (to time or check one from the CLI, e.g. on a lent GPU). */
+function strategyFromEnv(): SpikingStrategy | undefined {
+  const env = typeof process !== 'undefined' ? process.env : undefined;
+  const v = env?.EILAB_SPIKING_STRATEGY;
+  if (v === undefined || v === '' || v === 'auto') return undefined;
+  if (v === 'fused' || v === 'resident' || v === 'phased') return v;
+  throw new RangeError(`EILAB_SPIKING_STRATEGY must be auto, fused, resident or phased (got ${v})`);
+}
 
 function write(q: GPUQueue, buf: GPUBuffer, offset: number, a: Float32Array | Uint32Array): void {
   q.writeBuffer(buf, offset, a as Float32Array<ArrayBuffer>);

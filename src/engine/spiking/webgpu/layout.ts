@@ -337,6 +337,19 @@ export function floatOf(bits: number): number {
   return fbits[0];
 }
 
+/** 2^(j/256), j < 256, as float-float words (hi, lo) for exp_rn (shaders/lib/spk_exact.wgsl);
+ *  Math.pow is within an ulp of float64, 2^-53. */
+export function expTable(): Uint32Array<ArrayBuffer> {
+  const t = new Uint32Array(512);
+  for (let j = 0; j < 256; j++) {
+    const d = Math.pow(2, j / 256);
+    const hi = Math.fround(d);
+    t[2 * j] = bitsOf(hi);
+    t[2 * j + 1] = bitsOf(d - hi);
+  }
+  return t;
+}
+
 /** Pack a batch of compiled networks into the kernels' buffers. */
 export function packBatch(nets: readonly CompiledNet[]): PackedBatch {
   const B = nets.length;
@@ -654,12 +667,7 @@ export function packBatch(nets: readonly CompiledNet[]): PackedBatch {
   // (shaders/lib/spk_exact.wgsl); Math.pow is within an ulp of float64, 2^-53
   const expOff = c.alloc(512);
   hdr('EXP', expOff);
-  for (let j = 0; j < 256; j++) {
-    const d = Math.pow(2, j / 256);
-    const hi = f(d);
-    c.a[expOff + 2 * j] = bitsOf(hi);
-    c.a[expOff + 2 * j + 1] = bitsOf(d - hi);
-  }
+  c.a.set(expTable(), expOff);
   // decay tables: exp(−n·dt/τ) in float32 exactly as CpuSpikingSim's decay(), up to the first
   // zero (included) or TABLE_CAP entries
   let tabEntries = 0;

@@ -24,8 +24,60 @@
  *    tied at 100 000; 1024 threads per workgroup beat 256 at every size, 1.2–2.8×. So GPUs
  *    run fused up to FUSED_MAX_ENTITIES_GPU (beyond what was measured, phased: its work
  *    spreads over the whole device) with the largest workgroup the device allows.
+ *  - 'resident' is not chosen by 'auto' yet. On SwiftShader it is slower than fused (COBA
+ *    N = 500, 64 threads: 1384 against 2238 steps/s, test/parity/spiking.test.ts): a CPU
+ *    thread pays for the register arrays and for every barrier anyway. On a GPU it is meant
+ *    to remove what bounds the fused step (~2.7 ns per neuron and step of dependent global
+ *    loads on an H100, BENCHMARKS.md) but has not been measured there: `npm run bench --
+ *    --lab spiking-gpu` times it beside fused, and that measurement decides the default.
  */
-export type SpikingStrategy = 'fused' | 'phased';
+export type SpikingStrategy = 'fused' | 'resident' | 'phased';
+
+/**
+ * 'resident' (shaders/spk_resident.wgsl) is 'fused' with the neuron state in registers, the
+ * population constants and the conductance accumulators in workgroup memory for the whole
+ * dispatch: fewer dependent global loads and no global atomics per step. It needs each
+ * network's neurons to fit WG · RESIDENT_NPT_MAX threads' registers, its accumulators
+ * (8 bytes per neuron) the workgroup memory, and at most RESIDENT_POP_MAX populations
+ * (residentFits). Same results bit for bit.
+ */
+export const RESIDENT_NPT_MAX = 8;
+export const RESIDENT_POP_MAX = 8;
+/** workgroup memory of spk_resident.wgsl besides its accumulators (bytes, rounded up: the
+ *  population constants, 8 · 12 words, and a few words) */
+export const RESIDENT_FIXED_BYTES = 512;
+
+/** Accumulator slots per channel for a batch whose largest network has maxNeurons neurons,
+ *  rounded up to 32 (a few pipelines serve every size, and COBA's 4000 neurons fit the
+ *  32 KiB of workgroup memory that most GPUs offer: 8 · 4000 + 512 bytes). */
+export function residentAccSlots(maxNeurons: number): number {
+  return Math.max(32, Math.ceil(maxNeurons / 32) * 32);
+}
+
+/** Can a batch run resident with `wg` threads per workgroup, and why not? */
+export function residentFits(
+  maxNeurons: number,
+  maxPops: number,
+  wg: number,
+  workgroupBytes: number,
+): { ok: true; npt: number; acc: number } | { ok: false; why: string } {
+  const npt = Math.max(1, Math.ceil(maxNeurons / wg));
+  const acc = residentAccSlots(maxNeurons);
+  if (npt > RESIDENT_NPT_MAX)
+    return {
+      ok: false,
+      why: `${maxNeurons} neurons need ${npt} per thread at ${wg} threads (at most ${RESIDENT_NPT_MAX})`,
+    };
+  if (maxPops > RESIDENT_POP_MAX)
+    return { ok: false, why: `${maxPops} populations (at most ${RESIDENT_POP_MAX})` };
+  const bytes = 8 * acc + RESIDENT_FIXED_BYTES;
+  if (bytes > workgroupBytes)
+    return {
+      ok: false,
+      why: `${maxNeurons} neurons need ${bytes} bytes of workgroup memory, above this GPU's maxComputeWorkgroupStorageSize of ${workgroupBytes}`,
+    };
+  return { ok: true, npt, acc };
+}
 
 /** CPU devices: fused at every size (no crossover up to 64 000 neurons, see above). */
 export const FUSED_MAX_ENTITIES_CPU = Number.POSITIVE_INFINITY;
