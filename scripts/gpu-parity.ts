@@ -29,6 +29,30 @@ const report = (name: string, ok: boolean, detail: string) => {
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) =>
   a.length === b.length && Array.from(a).every((x, i) => Object.is(x, b[i]));
 
+interface SpikeList {
+  spikeSteps: { view(): ArrayLike<number> };
+  spikeIds: { view(): ArrayLike<number> };
+}
+/** Where two rasters first part: the step and the neurons (so a drift can be traced). */
+function firstDivergence(cpu: SpikeList, gpu: SpikeList): string {
+  const [cs, ci, gs, gi] = [cpu.spikeSteps, cpu.spikeIds, gpu.spikeSteps, gpu.spikeIds].map((x) =>
+    x.view(),
+  );
+  const n = Math.min(cs.length, gs.length);
+  for (let k = 0; k < n; k++) {
+    if (cs[k] !== gs[k] || ci[k] !== gi[k]) {
+      const step = Math.min(cs[k], gs[k]);
+      const at = (s: ArrayLike<number>, ids: ArrayLike<number>) => {
+        const out: number[] = [];
+        for (let j = k; j < s.length && s[j] === step && out.length < 8; j++) out.push(ids[j]);
+        return out.length ? out.join(',') : 'none';
+      };
+      return `; first difference at spike ${k}, step ${step}: CPU neurons ${at(cs, ci)}, GPU ${at(gs, gi)}`;
+    }
+  }
+  return cs.length === gs.length ? '' : `; identical for ${n} spikes, then one has more`;
+}
+
 async function rasterCase(
   name: string,
   net: CompiledNet,
@@ -61,7 +85,7 @@ async function rasterCase(
   report(
     name,
     spikes && weights,
-    `${rc.spikeIds.length} spikes in ${steps} steps (${gpu.label}); raster ${spikes ? 'identical' : 'differs'}${plastic.length ? `, weights ${weights ? 'identical' : 'differ'}` : ''}`,
+    `${rc.spikeIds.length} spikes in ${steps} steps (${gpu.label}); raster ${spikes ? 'identical' : 'differs'}${plastic.length ? `, weights ${weights ? 'identical' : 'differ'}` : ''}${spikes ? '' : firstDivergence(rc, rg)}`,
   );
   gpu.dispose();
 }
@@ -120,7 +144,11 @@ for (const wg of [64, 1024].filter((w) => w <= device.limits.maxComputeInvocatio
     const ok =
       same(rc.spikeIds.view(), recs[b].spikeIds.view()) &&
       same(cpu.readWeights(p), await gpu.readWeights(p, b));
-    report(`batch of 2, ${wg} threads, network ${b + 1}`, ok, `${rc.spikeIds.length} spikes`);
+    report(
+      `batch of 2, ${wg} threads, network ${b + 1}`,
+      ok,
+      `${rc.spikeIds.length} spikes${ok ? '' : firstDivergence(rc, recs[b])}`,
+    );
   }
   gpu.dispose();
 }

@@ -331,6 +331,49 @@ export interface CobaBenchRef extends ReferenceHeader {
 }
 
 // ---------------------------------------------------------------------------------------------
+// cotuning_tuning.json: the tuning test (Fig 1f) after learning, per network
+
+export interface TuningNetworkResult {
+  /** index of the network (all draw from one Brian2 RNG stream: not a seed) */
+  network: number;
+  /** tuning_Hz[rep][group]: read-out rate while only that group is driven */
+  tuning_Hz: number[][];
+  tuning_mean_Hz: number[];
+  w_group_E: number[];
+  w_group_I: number[];
+  /** eq 1 on the E weights (population standard deviations) */
+  D: number;
+  /** eq 2: Pearson r of the group-mean E and I weights */
+  B: number;
+  /** Pearson r of the tuning rate (mean over repetitions) and the group-mean E weight */
+  r_tuning_wE: number;
+  rate_readout_learning_Hz: number;
+  /** the read-out's mean conductances over the last conductance_window_s of learning */
+  gE_mean_nS: number;
+  gI_mean_nS: number;
+  gI_over_gE: number;
+  /** (g_E V_E + g_I V_I)/(g_E + g_I) of those means */
+  input_reversal_mV: number;
+}
+
+export interface CotuningTuningRef extends ReferenceHeader {
+  params: {
+    c: number;
+    learn_s: number;
+    tuning_s: number;
+    reps: number;
+    tuning_private_fraction: number;
+    readout_keeps_background: boolean;
+    conductance_window_s: number;
+    networks: number;
+    seed: number;
+    [k: string]: unknown;
+  };
+  rng: string;
+  networks: TuningNetworkResult[];
+}
+
+// ---------------------------------------------------------------------------------------------
 
 export interface ReferenceFiles {
   lif_trace: LifTraceRef;
@@ -338,6 +381,7 @@ export interface ReferenceFiles {
   stp_ppr: StpPprRef;
   network_stats: NetworkStatsRef;
   coba_bench: CobaBenchRef;
+  cotuning_tuning: CotuningTuningRef;
 }
 export type ReferenceName = keyof ReferenceFiles;
 
@@ -364,3 +408,5 @@ export const loadStpPpr = (dir?: string): StpPprRef => loadReference('stp_ppr', 
 export const loadNetworkStats = (dir?: string): NetworkStatsRef =>
   loadReference('network_stats', dir);
 export const loadCobaBench = (dir?: string): CobaBenchRef => loadReference('coba_bench', dir);
+export const loadCotuningTuning = (dir?: string): CotuningTuningRef =>
+  loadReference('cotuning_tuning', dir);

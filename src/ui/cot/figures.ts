@@ -3,7 +3,7 @@
  * store (state/cotStore.ts) → Plotly data and layout, each with its data as CSV and JSON for
  * the export buttons. Figure numbers are the paper's.
  */
-import { groupMeans } from '../../labs/cotuning/measures';
+import { groupMeans, pearson } from '../../labs/cotuning/measures';
 import type { CotState } from '../../state/cotStore';
 import { sweepCsv, sweepLabel } from '../../labs/cotuning/study';
 import { fmt, toCsv } from '../asm/figures';
@@ -303,7 +303,11 @@ export const COT_FIGURES = {
           },
         ],
         layout: {
-          ...baseLayout(`Tuning test (${f.tuning.length} repetitions)`),
+          // r < 0 after learning here and in Brian2 (README, "Model choices"): the paper's Fig 1f
+          // shows r > 0
+          ...baseLayout(
+            `Tuning test (${f.tuning.length} repetitions; r(rate, E weight) = ${fmt(pearson(mean, wE), 2)})`,
+          ),
           xaxis: axis(''),
           yaxis: axis('read-out rate (Hz)', { rangemode: 'tozero' }),
           yaxis2: { ...axis('E weight'), overlaying: 'y', side: 'right', showgrid: false },
