@@ -62,7 +62,10 @@ export function encodeShareState(s: ShareState, labs: readonly LabInfo[] = LABS)
   const set = info.presets.find((p) => p.id === s.preset)?.values ?? {};
   for (const p of info.params) {
     const v = s.values[p.name];
-    if (v !== d[p.name] || p.name in set) q.set(p.name, formatValue(p, v ?? null));
+    // a value left out is not part of the link (the preset's or the default applies), rather
+    // than written as "auto", which most fields refuse
+    if (v === undefined) continue;
+    if (v !== d[p.name] || p.name in set) q.set(p.name, formatValue(p, v));
   }
   return q.toString();
 }

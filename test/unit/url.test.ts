@@ -364,4 +364,23 @@ describe('links that name a preset (the preset supplies the values, the link ove
     expect(back.errors).toEqual([]);
     expect(back.state).toEqual(state);
   });
+
+  it('values left out of the state are left out of the link (no "auto" for fields that refuse it)', () => {
+    // scripts and tests build links from a few values; the rest comes from the preset
+    const partial = { learn_time: 10, tuning_reps: 2 } as unknown as ParamValues;
+    const state: ShareState = {
+      ...defaultShareState('cotuning'),
+      preset: 'feedforward',
+      values: partial,
+    };
+    const text = encodeShareState(state);
+    expect(text).not.toContain('auto');
+    const back = decodeShareState(text);
+    expect(back.errors).toEqual([]);
+    expect(back.state.values).toEqual({
+      ...defaults(findLab('cotuning')!.params),
+      ...presetOf('cotuning', 'feedforward').values,
+      ...partial,
+    });
+  });
 });
