@@ -176,8 +176,11 @@ fn main(
           }
         }
         v[m] = vn;
-        ge[m] = gE * q.decE;
-        gi[m] = gI * q.decI;
+        // nf(): these products stay in registers into the next step, where they meet an
+        // addition (g + jump, g_L + g_E in lif_v) that a driver could otherwise contract into
+        // a fused multiply–add across the loop (the CPU rounds the product first)
+        ge[m] = nf(gE * q.decE);
+        gi[m] = nf(gI * q.decI);
         if (sample) {
           // for the trace monitors (phase C); otherwise stored when the dispatch ends
           sset(hdr(H_S_V) + e, vn);

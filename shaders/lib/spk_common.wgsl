@@ -308,8 +308,10 @@ fn update_neuron(e: u32, k: u32) -> u32 {
       spike = 1u;
     }
   }
-  sset(hdr(H_S_GE) + e, ge * q.decE);
-  sset(hdr(H_S_GI) + e, gi * q.decI);
+  // nf() as in spk_resident.wgsl (here the barrier before the next step's load already keeps
+  // the product from meeting that step's additions; the guard costs one OR)
+  sset(hdr(H_S_GE) + e, nf(ge * q.decE));
+  sset(hdr(H_S_GI) + e, nf(gi * q.decI));
   if (spike == 1u) {
     sset(iv, q.vreset);
     st[hdr(H_S_LAST) + e] = bitcast<u32>(i32(k));
