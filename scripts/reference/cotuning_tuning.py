@@ -16,11 +16,16 @@ model and protocol in Brian2 and writes what EI Lab's tuning test reports, for s
      only group g is driven, at 50 Hz of which 99.9 % is private (shared 0.05 Hz, private
      49.95 Hz) and every other group gets no input; the read-out keeps its 200 pA background
      current (EI Lab's default `tuningBackground`; without it the read-out is silent in both
-     simulators).
+     simulators);
+  3. the same test again with only the group's E cells driven (its I cells get no private
+     input; the 0.05 Hz shared train still reaches them) and the read-out without its
+     background current: EI Lab's `tuning_input=E`, `tuning_background=false` (preset
+     `tuning`), with which the read-out fires more for the groups it weights more (Fig 1f).
 
 Per network the file holds the read-out's rate per repetition and group, the group-mean E and I
 weights after learning, D (eq 1, E weights), B (eq 2), the Pearson r between the tuning rate
-(mean over repetitions) and the group-mean E weight, and the read-out's mean g_E and g_I over
+(mean over repetitions) and the group-mean E weight (tuning_Hz, r_tuning_wE for step 2;
+tuning_E_nobg_Hz, r_tuning_E_nobg_wE for step 3), and the read-out's mean g_E and g_I over
 the last 2 s of learning (1 ms samples), with the reversal potential of that combined input,
 (g_E V_E + g_I V_I)/(g_E + g_I).
 
@@ -32,7 +37,7 @@ test/reference/tuning.test.ts compares statistics over the networks (the sign of
 correlation, the conductance ratio, the rates, D and B), not spikes.
 
     /usr/bin/python3 scripts/reference/cotuning_tuning.py [--learn 20] [--reps 3] \
-        [--networks 9] [--seed 1] [--out DIR]   # writes DIR/cotuning_tuning.json (~5 min, 2 cores)
+        [--networks 9] [--seed 1] [--out DIR]   # writes DIR/cotuning_tuning.json (~7 min, 2 cores)
 """
 import os
 import shutil
@@ -94,7 +99,7 @@ def main():
               VI=q['VI_mV'] * mV, tauE=q['tauE_ms'] * ms, tauI=q['tauI_ms'] * ms,
               Vth=q['Vth_mV'] * mV, Vreset=q['Vreset_mV'] * mV, Ibg=q['Ibg_pA'] * pA,
               jump_in=INPUT_JUMP_NS * nS)
-    ns_ro = dict(ns, Ibg=READOUT_IBG_PA * pA)
+    ns_ro = dict(ns)
     eqs = '''
     dv/dt = (gL*(EL - v) + gE*(VE - v) + gI*(VI - v) + Ibg)/C : volt (unless refractory)
     dgE/dt = -gE/tauE : siemens
@@ -107,27 +112,34 @@ def main():
     # 0..learn-1 learning, then one row per (repetition, group) of the tuning test.
     n_learn_rows = int(round(args.learn))
     assert abs(n_learn_rows - args.learn) < 1e-9, '--learn must be whole seconds'
-    schedule = [(r, g) for r in range(args.reps) for g in range(M)]
+    schedule = [(v, r, g) for v in ('group', 'E') for r in range(args.reps) for g in range(M)]
     rows = n_learn_rows + len(schedule)
     sh_rates = np.zeros((rows, M))
     pr_rates = np.zeros((rows, N))
     sh_rates[:n_learn_rows] = (1 - NOISE_C) * INPUT_RATE_HZ
     pr_rates[:n_learn_rows] = NOISE_C * INPUT_RATE_HZ
-    for k, (_, g) in enumerate(schedule):
+    ro_bg = np.full(rows, READOUT_IBG_PA)
+    for k, (v, _, g) in enumerate(schedule):
         sh_rates[n_learn_rows + k, g] = (1 - NOISE_RATIO) * INPUT_RATE_HZ
-        pr_rates[n_learn_rows + k] = np.where(groups == g, NOISE_RATIO * INPUT_RATE_HZ, 0.0)
+        cells = (groups == g) & ((local < N_E) if v == 'E' else True)
+        pr_rates[n_learn_rows + k] = np.where(cells, NOISE_RATIO * INPUT_RATE_HZ, 0.0)
+        if v == 'E':
+            ro_bg[n_learn_rows + k] = 0.0
     learning = np.zeros(rows)
     learning[:n_learn_rows] = 1.0
     clock_s = TUNING_S * b2.second
     tables = dict(shared_rate=b2.TimedArray(sh_rates * Hz, dt=clock_s),
                   private_rate=b2.TimedArray(pr_rates * Hz, dt=clock_s),
                   learning=b2.TimedArray(learning, dt=clock_s))
+    ns_ro['ro_bg'] = b2.TimedArray(ro_bg * pA, dt=clock_s)
+    eqs_ro = eqs.replace('+ Ibg)/C', '+ ro_bg(t))/C')
+    assert eqs_ro != eqs
     objs, nets = [], []
     for k in range(args.networks):
         G = b2.NeuronGroup(N, eqs, threshold='v > Vth', reset='v = Vreset',
                            refractory=q['tref_ms'] * ms, method='exponential_euler', namespace=ns)
         G.v = V0_MV * mV
-        RO = b2.NeuronGroup(1, eqs + 'sumwE : 1\nsumwI : 1\n', threshold='v > Vth',
+        RO = b2.NeuronGroup(1, eqs_ro + 'sumwE : 1\nsumwI : 1\n', threshold='v > Vth',
                             reset='v = Vreset', refractory=q['tref_ms'] * ms,
                             method='exponential_euler', namespace=ns_ro)
         RO.v = q['EL_mV'] * mV
@@ -173,10 +185,10 @@ def main():
     for n in nets:
         ts = np.asarray(n['spikes'].t[:] / b2.second)
         steps = np.round(ts / (DT_MS * 1e-3)).astype(int)
-        tuning = np.zeros((args.reps, M))
-        for k, (r, g) in enumerate(schedule):
+        tuning = {v: np.zeros((args.reps, M)) for v in ('group', 'E')}
+        for k, (v, r, g) in enumerate(schedule):
             lo = steps_learn + k * steps_tune
-            tuning[r, g] = np.count_nonzero((steps >= lo) & (steps < lo + steps_tune)) / TUNING_S
+            tuning[v][r, g] = np.count_nonzero((steps >= lo) & (steps < lo + steps_tune)) / TUNING_S
         wE = np.asarray(n['readout'][0].w[:])
         wI = np.asarray(n['readout'][1].w[:])
         gE_groups, gI_groups = groups[:N_E], groups[N_E:]
@@ -187,16 +199,21 @@ def main():
         gE = float(np.asarray(n['cond'].gE[0] / nS)[win].mean())
         gI = float(np.asarray(n['cond'].gI[0] / nS)[win].mean())
         learn_rate = np.count_nonzero(steps < steps_learn) / t_learn
-        mean_tuning = tuning.mean(axis=0)
+        mean_tuning = tuning['group'].mean(axis=0)
+        mean_e = tuning['E'].mean(axis=0)
         out.append(dict(
-            network=n['network'], tuning_Hz=[fl(row) for row in tuning], tuning_mean_Hz=fl(mean_tuning),
+            network=n['network'], tuning_Hz=[fl(row) for row in tuning['group']],
+            tuning_mean_Hz=fl(mean_tuning), tuning_E_nobg_Hz=[fl(row) for row in tuning['E']],
+            tuning_E_nobg_mean_Hz=fl(mean_e), r_tuning_E_nobg_wE=pearson(mean_e, mE),
             w_group_E=fl(mE), w_group_I=fl(mI), D=diversity(wE, gE_groups), B=pearson(mE, mI),
             r_tuning_wE=pearson(mean_tuning, mE), rate_readout_learning_Hz=float(learn_rate),
             gE_mean_nS=gE, gI_mean_nS=gI, gI_over_gE=gI / gE,
             input_reversal_mV=(gE * q['VE_mV'] + gI * q['VI_mV']) / (gE + gI)))
         print(f"network {n['network']}: D {out[-1]['D']:.3f} B {out[-1]['B']:.3f} "
               f"r(tuning, w_E) {out[-1]['r_tuning_wE']:+.3f} g_I/g_E {gI / gE:.2f} "
-              f"tuning {np.round(mean_tuning, 1).tolist()}", file=sys.stderr)
+              f"tuning {np.round(mean_tuning, 1).tolist()}; E only, no background: "
+              f"r {out[-1]['r_tuning_E_nobg_wE']:+.3f} {np.round(mean_e, 1).tolist()}",
+              file=sys.stderr)
     shutil.rmtree(directory, ignore_errors=True)
     write_json(args.out, NAME, dict(
         generated_by=generated_by(f'{NAME}.py'), versions=versions(),
@@ -215,6 +232,7 @@ def main():
                     norm=dict(etaN=ETA_N, target_E=T_E, target_I=T_I), w_min=W_MIN, w_max=W_MAX,
                     learn_s=t_learn, tuning_s=TUNING_S, reps=args.reps,
                     tuning_private_fraction=NOISE_RATIO, readout_keeps_background=True,
+                    e_only_readout_background=False,
                     conductance_window_s=COND_WINDOW_S, networks=args.networks, seed=args.seed),
         rng=("Brian2's own (PoissonGroup input; seeded once with params.seed, the networks draw "
              "from its stream in turn); the spikes are not EI Lab's, only the statistics compare"),

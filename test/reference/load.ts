@@ -339,6 +339,10 @@ export interface TuningNetworkResult {
   /** tuning_Hz[rep][group]: read-out rate while only that group is driven */
   tuning_Hz: number[][];
   tuning_mean_Hz: number[];
+  /** the same with only the group's E cells driven and no read-out background current */
+  tuning_E_nobg_Hz: number[][];
+  tuning_E_nobg_mean_Hz: number[];
+  r_tuning_E_nobg_wE: number;
   w_group_E: number[];
   w_group_I: number[];
   /** eq 1 on the E weights (population standard deviations) */

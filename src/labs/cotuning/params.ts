@@ -234,6 +234,27 @@ export const COTUNING_PARAMS: readonly ParamSpec[] = [
     { kind: 'int' },
   ),
   {
+    name: 'tuning_input',
+    label: 'Tuning input to',
+    kind: 'enum',
+    options: ['group', 'E'],
+    default: 'group',
+    group: 'Protocol',
+    description:
+      'which cells of the driven group get the tuning input: all of it (E and I; the spec) or its E cells only, with which the read-out fires more for the groups it weights more, as Fig 1f shows (README, Model choices)',
+    source: `${PAPER}, Fig 1f ("stimulate one group"); E only: EI Lab's reading`,
+  },
+  {
+    name: 'tuning_background',
+    label: 'Read-out background in tuning',
+    kind: 'bool',
+    default: true,
+    group: 'Protocol',
+    description:
+      'keep the read-out’s 200 pA background current during the tuning test (the authors’ code drops it; with the whole group driven the read-out then stays silent)',
+    source: `${CODE} (Neuron_response.py: no background); on: EI Lab default`,
+  },
+  {
     name: 'event',
     label: 'Knock-out / perturbation',
     kind: 'enum',
@@ -420,6 +441,8 @@ export function cotuningProtocol(v: ParamValues): CotuningProtocol {
     learnTime,
     duration: n('duration', DEFAULT_PROTOCOL.duration),
     tuningReps: v.readout === false ? 0 : n('tuning_reps', DEFAULT_PROTOCOL.tuningReps),
+    tuningInput: v.tuning_input === 'E' ? 'E' : 'group',
+    tuningBackground: v.tuning_background !== false,
     sampleEvery: Math.max(0.1, learnTime / 100),
     events,
   };

@@ -13,6 +13,21 @@ export const COTUNING_PRESETS: readonly Preset[] = [
     values: { noise: 0.01, recurrent: false, learn_time: 100 },
   },
   {
+    id: 'tuning',
+    title: 'Tuning test, E cells driven',
+    explain:
+      'The low-noise feedforward network after 30 s of learning; the tuning test then drives one group’s E cells at a time, with no background current on the read-out: it fires more, the stronger its weights from that group (Fig 1f). Driving the whole group, E and I (the default), gives the opposite: learnt, balanced input only shunts.',
+    figure: 'Fig 1f',
+    values: {
+      noise: 0.01,
+      recurrent: false,
+      learn_time: 30,
+      tuning_input: 'E',
+      tuning_background: false,
+      tuning_reps: 5,
+    },
+  },
+  {
     id: 'noisy',
     title: 'Noisy input',
     explain:

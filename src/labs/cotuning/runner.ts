@@ -4,8 +4,9 @@
  *   → measurements (correlations, rates, raster over the last `duration` s of the run, E/I
  *     currents onto the read-out, D and B along the way)
  *   → the tuning test (Fig 1f; the authors' Neuron_response.py): plasticity frozen, recurrence
- *     off, the read-out without its background current; one group at a time gets 50 Hz of
- *     (almost entirely private) input for 1 s, the others none; the read-out's rate per group.
+ *     off, the read-out with or without its background current (tuningBackground); one group
+ *     at a time (its E and I cells, or its E cells only: tuningInput) gets 50 Hz of (almost
+ *     entirely private) input for 1 s, the others none; the read-out's rate per group.
  */
 import { compileNetwork, type CompiledNet } from '../../model/spiking/build';
 import type { MonitorSpec } from '../../engine/spiking/monitor';
@@ -43,6 +44,10 @@ export interface CotuningProtocol {
   /** keep the read-out's background current in the tuning test (the authors' code drops it,
    *  and then the read-out stays silent for every group: see README) */
   tuningBackground: boolean;
+  /** which cells of the driven group get the tuning input: 'group' its E and I cells (the
+   *  spec: "stimulate one group"), 'E' its E cells only (then the read-out's rate follows its
+   *  E weight, as Fig 1f shows; README, "Model choices") */
+  tuningInput: 'group' | 'E';
   /** D and B are sampled every this many seconds while learning */
   sampleEvery: number;
   /** read-out currents recorded (1 ms resolution) over the last this many seconds */
@@ -56,6 +61,7 @@ export const DEFAULT_PROTOCOL: CotuningProtocol = {
   tuningReps: 5,
   tuningTime: 1,
   tuningBackground: true,
+  tuningInput: 'group',
   sampleEvery: 1,
   currentsWindow: 0.5,
   events: [],
@@ -422,9 +428,12 @@ async function tuningTest(
         'noiseE',
         ctx.groupE.map((x) => (x === g ? noiseRatio * rate : 0)),
       );
+      // 'E': the group's I cells get no private input (its shared train, 0.05 Hz here, still
+      // reaches them)
+      const driveI = protocol.tuningInput === 'group';
       sim.setRate(
         'noiseI',
-        ctx.groupI.map((x) => (x === g ? noiseRatio * rate : 0)),
+        ctx.groupI.map((x) => (x === g && driveI ? noiseRatio * rate : 0)),
       );
       const rec = sim.newRecording(mon);
       await sim.run(n, mon, rec);

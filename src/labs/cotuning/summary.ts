@@ -4,6 +4,7 @@
  */
 import type { ParamValues } from '../../model/params';
 import type { CotuningResult } from './runner';
+import { pearson } from './measures';
 
 export interface CotuningSummary {
   lab: 'cotuning';
@@ -29,6 +30,9 @@ export interface CotuningSummary {
   convergence_centred_shuffled_cosine: number | null;
   /** mean read-out rate per group in the tuning test (Fig 1f), Hz */
   tuning_mean: number[];
+  /** Pearson r of tuning_mean and w_group_E: > 0 when the read-out prefers the groups it
+   *  weights more (Fig 1f); null without a tuning test */
+  tuning_r: number | null;
   /** group-mean read-out weights (E, I) */
   w_group_E: number[];
   w_group_I: number[];
@@ -58,6 +62,10 @@ export function cotuningSummary(
 ): CotuningSummary {
   const M = r.cfg.M;
   const reps = r.tuning.length;
+  const tuningMean = reps
+    ? Array.from({ length: M }, (_, g) => r.tuning.reduce((a, row) => a + row[g], 0) / reps)
+    : [];
+  const wGroupE = r.wE.length ? groupMeans(r.wE, r.groupE, M) : [];
   return {
     lab: 'cotuning',
     D: fin(r.D),
@@ -79,10 +87,9 @@ export function cotuningSummary(
     convergence_centred_shuffled_cosine: r.convergence
       ? fin(r.convergence.centredShuffledCosine)
       : null,
-    tuning_mean: reps
-      ? Array.from({ length: M }, (_, g) => r.tuning.reduce((a, row) => a + row[g], 0) / reps)
-      : [],
-    w_group_E: r.wE.length ? groupMeans(r.wE, r.groupE, M) : [],
+    tuning_mean: tuningMean,
+    tuning_r: tuningMean.length && wGroupE.length ? fin(pearson(tuningMean, wGroupE)) : null,
+    w_group_E: wGroupE,
     w_group_I: r.wI.length ? groupMeans(r.wI, r.groupI, M) : [],
     simulated_s: (r.steps * r.cfg.dt) / 1000,
     seed: r.seed,
