@@ -50,6 +50,12 @@ function eventShapes(s: CotState): Partial<Shape>[] {
 
 const waiting = 'Run the lab to see this';
 
+/** r with two decimals (0.998 shows as 1.00, not 1), or — when undefined */
+function tuningR(rate: number[], wE: number[]): string {
+  const r = pearson(rate, wE);
+  return Number.isFinite(r) ? r.toFixed(2) : '—';
+}
+
 export const COT_FIGURES = {
   'cot-db': {
     label: 'Diversity D and balance B over time (Fig 1c–d)',
@@ -306,7 +312,7 @@ export const COT_FIGURES = {
           // r < 0 after learning here and in Brian2 (README, "Model choices"): the paper's Fig 1f
           // shows r > 0
           ...baseLayout(
-            `Tuning test (${f.tuning.length} repetitions; r(rate, E weight) = ${fmt(pearson(mean, wE), 2)})`,
+            `Tuning test (${f.tuning.length} repetitions; r(rate, E weight) = ${tuningR(mean, wE)})`,
           ),
           xaxis: axis(''),
           yaxis: axis('read-out rate (Hz)', { rangemode: 'tozero' }),
