@@ -38,6 +38,10 @@ export function cotShape(values: ParamValues): CotShape {
     dt: cfg.dt,
     seconds: Math.max(p.learnTime, p.duration),
     readout: cfg.readout,
+    recurrent:
+      cfg.recurrent ||
+      (values.sweep !== undefined && !['none', 'noise'].includes(String(values.sweep))),
+    rho0: cfg.rho0,
   };
 }
 

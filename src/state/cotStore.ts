@@ -79,6 +79,10 @@ export interface CotShape {
   /** simulated seconds of the run (learning, or the window when longer) */
   seconds: number;
   readout: boolean;
+  /** whether the run's own network is recurrent (a sweep of W, p or R_* turns it on) */
+  recurrent?: boolean;
+  /** the iSTDP target rate ρ0 of the read-out (Hz, eqs 10–11) */
+  rho0?: number;
 }
 
 export interface CotProgress {

@@ -244,12 +244,14 @@ function paramSlice(set: SetState, get: GetState, init: StoreInit): ParamsSlice 
     applyPreset(id) {
       const l = labOf(get().labId);
       if (id !== null && !l.presets.some((p) => p.id === id)) return;
+      const view = id !== null ? l.presets.find((p) => p.id === id)?.view : undefined;
       set((s) => ({
         presetId: id,
         values: presetValues(l, id),
         drafts: {},
         fieldErrors: {},
         paramsRev: s.paramsRev + 1,
+        ...(view !== undefined && isView(view, l.id) ? { view } : {}),
       }));
     },
 

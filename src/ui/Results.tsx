@@ -34,6 +34,17 @@ interface NumProps {
 }
 
 export function Num({ id, label, value, unit, title, integer }: NumProps) {
+  // a value that is not a number (e.g. B of weights that do not vary) shows as "n/a",
+  // never as "NaN"; data-value keeps it for tests
+  if (value !== null && !Number.isFinite(value))
+    return (
+      <div className="num" title={`${title ?? label}: not defined for this run (${value})`}>
+        <span className="num-label">{label}</span>
+        <span className="num-value" data-testid={`result-${id}`} data-value={String(value)}>
+          n/a
+        </span>
+      </div>
+    );
   return (
     <div className="num" title={title}>
       <span className="num-label">{label}</span>

@@ -140,6 +140,12 @@ describe('the co-tuning lab in Chromium', () => {
     await waitStatus(page, 'done', 140_000);
     expect(await page.getAttribute('[data-testid=backend-badge]', 'data-kind')).toBe('webgpu');
     expect(await points(page, 'cot-sweep')).toBe(15); // 5 curves × 3 values
+    // the other tabs show the full run at the sweep's last value, and say so
+    await page.click('[data-testid=tab-overview]');
+    await points(page, 'cot-db');
+    expect(await page.locator('[data-testid=plot-cot-db] .gtitle').textContent()).toContain(
+      'c = 0.6',
+    );
     await page.close();
   });
 
@@ -171,6 +177,14 @@ describe('the co-tuning lab in Chromium', () => {
     await waitStatus(page, 'done');
     expect(await points(page, 'cot-abc')).toBe(8); // 4 ratios × 2 steps
     expect(await points(page, 'cot-abc-particles')).toBe(16); // 4 ratios × 4 particles
+    // no read-out: its D, B and rate are not shown (no "NaN"), the ABC distance is; plasticity
+    // cannot be frozen, the recurrent pathways can be blocked
+    const results = await page.innerText('[data-testid=results]');
+    expect(results).not.toContain('NaN');
+    expect(await page.locator('[data-testid=result-D]').count()).toBe(0);
+    expect(await value(page, 'abc_distance')).toBeGreaterThanOrEqual(0);
+    expect(await page.locator('[data-testid=cot-freeze-E]').count()).toBe(0);
+    expect(await page.locator('[data-testid=cot-block-EE]').count()).toBe(1);
     await page.close();
   });
 

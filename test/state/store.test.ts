@@ -33,6 +33,18 @@ describe('app store: presets', () => {
     store.getState().editParam('trials', '40');
     expect(changedFromPreset(store.getState())).toEqual(['trials']);
   });
+
+  it("a preset that names a view opens it; one that does not keeps the user's tab", () => {
+    const store = createAppStore();
+    store.getState().selectLab('cotuning');
+    store.getState().setView('activity');
+    store.getState().applyPreset('feedforward');
+    expect(store.getState().view).toBe('activity');
+    store.getState().applyPreset('abc'); // its result is the ABC posterior
+    expect(store.getState().view).toBe('study');
+    store.getState().applyPreset('tuning');
+    expect(store.getState().view).toBe('tuning');
+  });
 });
 
 describe('app store: editing parameters', () => {

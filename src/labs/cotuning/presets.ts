@@ -18,6 +18,7 @@ export const COTUNING_PRESETS: readonly Preset[] = [
     explain:
       'The low-noise feedforward network after 30 s of learning; the tuning test then drives one group’s E cells at a time, with no background current on the read-out: it fires more, the stronger its weights from that group (Fig 1f). Driving the whole group, E and I (the default), gives the opposite: learnt, balanced input only shunts.',
     figure: 'Fig 1f',
+    view: 'tuning',
     values: {
       noise: 0.01,
       recurrent: false,
@@ -83,8 +84,9 @@ export const COTUNING_PRESETS: readonly Preset[] = [
     id: 'abc',
     title: 'ABC: which assemblies decorrelate the groups?',
     explain:
-      'Sequential ABC over the four assembly ratios on a small coupled network (400 neurons, coupling W·N kept as at N = 1000 with W = 3.2, 1 s per proposal): the posterior moves to strong E→E and E→I assemblies. Set N=1000, W=3.2, duration=3, abc_particles=60, abc_steps=20 for the paper-size fit.',
+      'Sequential ABC over the four assembly ratios on a small coupled network (400 neurons, coupling W·N kept as at N = 1000 with W = 3.2, 1 s per proposal, 4 steps of 12 particles): R_EE rises first. With more steps (abc_steps=10, abc_particles=30, about 1–2 min) E→E comes out strongest (≈ 9–10) and I→I weakest, E→I and I→E in between (Fig 3c: E→E and E→I strong, I→E and I→I medium). Set N=1000, W=3.2, duration=3, abc_particles=60, abc_steps=20 for the paper-size fit.',
     figure: 'Fig 3c, Methods IV C',
+    view: 'study',
     values: {
       N: 400,
       noise: 0.2,

@@ -11,6 +11,8 @@ export interface Preset {
   explain: string;
   figure: string;
   values: ParamValues;
+  /** the view (tab) that shows what the preset is about, opened when a user picks it */
+  view?: string;
 }
 
 export const ISN_PRESETS: readonly Preset[] = [

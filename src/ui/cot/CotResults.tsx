@@ -98,7 +98,9 @@ function Interventions() {
       aria-label="Knock-outs and perturbations during the run"
     >
       <span className="muted">Now:</span>
-      {shape?.readout !== false &&
+      {/* a pathway can be blocked only where there is recurrence, plasticity frozen only where
+          there is a read-out to learn */}
+      {shape?.recurrent !== false &&
         PATHWAYS.map(([p, name]) =>
           btn(
             `block-${p}`,
@@ -108,19 +110,23 @@ function Interventions() {
             `Stop (or restore) the recurrent ${name} pathway's delivery`,
           ),
         )}
-      {btn(
-        'freeze-E',
-        'freeze E',
-        (v) => ({ t: 0, kind: 'freeze', which: 'E', on: v }),
-        (v) => `${v ? 'freeze' : 'unfreeze'} E plasticity`,
-        'Stop (or restart) the plasticity of the E→read-out synapses',
-      )}
-      {btn(
-        'freeze-I',
-        'freeze I',
-        (v) => ({ t: 0, kind: 'freeze', which: 'I', on: v }),
-        (v) => `${v ? 'freeze' : 'unfreeze'} I plasticity`,
-        'Stop (or restart) the plasticity of the I→read-out synapses',
+      {shape?.readout !== false && (
+        <>
+          {btn(
+            'freeze-E',
+            'freeze E',
+            (v) => ({ t: 0, kind: 'freeze', which: 'E', on: v }),
+            (v) => `${v ? 'freeze' : 'unfreeze'} E plasticity`,
+            'Stop (or restart) the plasticity of the E→read-out synapses',
+          )}
+          {btn(
+            'freeze-I',
+            'freeze I',
+            (v) => ({ t: 0, kind: 'freeze', which: 'I', on: v }),
+            (v) => `${v ? 'freeze' : 'unfreeze'} I plasticity`,
+            'Stop (or restart) the plasticity of the I→read-out synapses',
+          )}
+        </>
       )}
       <label className="cot-group">
         group{' '}
@@ -158,29 +164,42 @@ function Interventions() {
 export function CotResults() {
   const last = useCot((s) => (s.samples.length ? s.samples[s.samples.length - 1] : null));
   const f = useCot((s) => s.final);
+  // without a read-out (ABC) there are no read-out weights: D, B and its rate are undefined
+  const readout = useCot((s) => s.shape?.readout ?? true);
   return (
     <ResultsRow>
       <CotProgress />
       <div className="nums">
-        <Num
-          id="D"
-          label="D"
-          value={f ? f.D : last ? last.D : null}
-          title="Diversity of the read-out's E weights (eq 1)"
-        />
-        <Num
-          id="B"
-          label="B"
-          value={f ? f.B : last ? last.B : null}
-          title="Balance: correlation of group-mean E and I weights (eq 2)"
-        />
-        <Num
-          id="rate_readout"
-          label="read-out"
-          value={f ? f.rate_readout : last ? last.readoutRate : null}
-          unit="Hz"
-          title="Read-out rate (last sample; the measurement window at the end)"
-        />
+        {readout ? (
+          <>
+            <Num
+              id="D"
+              label="D"
+              value={f ? f.D : last ? last.D : null}
+              title="Diversity of the read-out's E weights (eq 1)"
+            />
+            <Num
+              id="B"
+              label="B"
+              value={f ? f.B : last ? last.B : null}
+              title="Balance: correlation of group-mean E and I weights (eq 2)"
+            />
+            <Num
+              id="rate_readout"
+              label="read-out"
+              value={f ? f.rate_readout : last ? last.readoutRate : null}
+              unit="Hz"
+              title="Read-out rate (last sample; the measurement window at the end)"
+            />
+          </>
+        ) : (
+          <Num
+            id="abc_distance"
+            label="ABC distance"
+            value={f ? f.abc_distance : null}
+            title="The authors' ABC loss of the network (no read-out in this run, so no D or B)"
+          />
+        )}
         <Num
           id="rate_E"
           label="E"

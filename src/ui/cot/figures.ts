@@ -50,6 +50,40 @@ function eventShapes(s: CotState): Partial<Shape>[] {
 
 const waiting = 'Run the lab to see this';
 
+/** What an empty read-out plot says: the run has no read-out neuron (ABC), or none yet. */
+function waitingReadout(s: CotState): string {
+  return s.shape && !s.shape.readout ? 'No read-out neuron in this run (as for ABC)' : waiting;
+}
+
+/** The swept parameter's symbol, for titles. */
+function sweepSymbol(param: string): string {
+  return param === 'noise' ? 'c' : param;
+}
+
+/**
+ * Which network the run's own plots show, when it is not the one the sidebar describes: a sweep
+ * ends with a full run at its last value, ABC with one at the posterior mean (study.ts).
+ */
+export function shownNetwork(s: CotState): string {
+  const last = s.sweep[s.sweep.length - 1];
+  if (last && s.sweepParam)
+    return ` · ${sweepSymbol(s.sweepParam)} = ${fmt(last.value)}, sweep end`;
+  if (s.abc.length) return ' · at the ABC posterior mean';
+  return '';
+}
+
+/** Running mean over the last `n` samples (fewer at the start). */
+export function trailingMean(y: readonly number[], n: number): number[] {
+  const out: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) {
+    sum += y[i];
+    if (i >= n) sum -= y[i - n];
+    out.push(sum / Math.min(i + 1, n));
+  }
+  return out;
+}
+
 /** r with two decimals (0.998 shows as 1.00, not 1), or — when undefined */
 function tuningR(rate: number[], wE: number[]): string {
   const r = pearson(rate, wE);
@@ -61,7 +95,7 @@ export const COT_FIGURES = {
     label: 'Diversity D and balance B over time (Fig 1c–d)',
     watch: (s) => [s.samples, s.applied],
     build: (s) => {
-      if (!s.samples.length) return empty('Co-tuning: D and B', waiting);
+      if (!s.samples.length) return empty('Co-tuning: D and B', waitingReadout(s));
       const t = s.samples.map((x) => x.t);
       const data: Data[] = [
         {
@@ -90,7 +124,9 @@ export const COT_FIGURES = {
       return {
         data,
         layout: {
-          ...baseLayout(`Co-tuning: D ${fmt(last.D)}, B ${fmt(last.B)} at ${fmt(last.t)} s`),
+          ...baseLayout(
+            `Co-tuning: D ${fmt(last.D)}, B ${fmt(last.B)} at ${fmt(last.t)} s${shownNetwork(s)}`,
+          ),
           xaxis: axis('time (s)'),
           yaxis: axis('D, B', { range: [-1.05, 1.05] }),
           shapes: eventShapes(s),
@@ -110,7 +146,7 @@ export const COT_FIGURES = {
     label: 'Group-mean read-out weights over time (Fig 1c)',
     watch: (s) => [s.samples, s.applied],
     build: (s) => {
-      if (!s.samples.length) return empty('Read-out weights per input group', waiting);
+      if (!s.samples.length) return empty('Read-out weights per input group', waitingReadout(s));
       const M = s.samples[0].meanE.length;
       const t = s.samples.map((x) => x.t);
       const data: Data[] = [];
@@ -160,7 +196,7 @@ export const COT_FIGURES = {
     watch: (s) => s.samples,
     build: (s) => {
       const last = s.samples[s.samples.length - 1];
-      if (!last) return empty('E and I weights per group', waiting);
+      if (!last) return empty('E and I weights per group', waitingReadout(s));
       const g = last.meanE.map((_, i) => `group ${i + 1}`);
       return {
         data: [
@@ -168,7 +204,9 @@ export const COT_FIGURES = {
           { type: 'bar', x: g, y: last.meanI, name: 'I', marker: { color: C.I } },
         ],
         layout: {
-          ...baseLayout(`E and I weights per group at ${fmt(last.t)} s (B ${fmt(last.B)})`),
+          ...baseLayout(
+            `E and I weights per group at ${fmt(last.t)} s (B ${fmt(last.B)})${shownNetwork(s)}`,
+          ),
           barmode: 'group',
           xaxis: axis(''),
           yaxis: axis('group-mean weight'),
@@ -180,23 +218,53 @@ export const COT_FIGURES = {
     label: 'Read-out rate over time',
     watch: (s) => [s.samples, s.applied],
     build: (s) => {
-      if (!s.samples.length) return empty('Read-out rate', waiting);
+      if (!s.samples.length) return empty('Read-out rate', waitingReadout(s));
+      const t = s.samples.map((x) => x.t);
+      const raw = s.samples.map((x) => x.readoutRate);
+      // one neuron's count per sample interval (0.1 s) comes in steps of 10 Hz; a 1 s running
+      // mean shows the trend
+      const every = t.length > 1 ? t[1] - t[0] : t[0];
+      const n = Math.max(1, Math.round(1 / every));
+      const rho0 = s.shape?.rho0;
+      const data: Data[] = [
+        {
+          x: t,
+          y: raw,
+          name: `per ${fmt(every)} s`,
+          mode: 'lines',
+          line: { color: '#bbb', width: 1 },
+        },
+        {
+          x: t,
+          y: trailingMean(raw, n),
+          name: `${fmt(n * every)} s running mean`,
+          mode: 'lines',
+          line: { color: C.net, width: 2 },
+        },
+      ];
+      const shapes = eventShapes(s);
+      if (rho0 !== undefined && Number.isFinite(rho0))
+        shapes.push({
+          type: 'line',
+          xref: 'paper',
+          yref: 'y',
+          x0: 0,
+          x1: 1,
+          y0: rho0,
+          y1: rho0,
+          line: { color: C.I, width: 1, dash: 'dot' },
+        });
       return {
-        data: [
-          {
-            x: s.samples.map((x) => x.t),
-            y: s.samples.map((x) => x.readoutRate),
-            name: 'read-out',
-            mode: 'lines',
-            line: { color: C.net },
-          },
-        ],
+        data,
         layout: {
-          ...baseLayout('Read-out rate (target ρ₀ from the iSTDP rule)'),
+          ...baseLayout(
+            rho0 !== undefined
+              ? `Read-out rate (dotted: iSTDP target ρ₀ = ${fmt(rho0)} Hz)`
+              : 'Read-out rate',
+          ),
           xaxis: axis('time (s)'),
           yaxis: axis('rate (Hz)', { rangemode: 'tozero' }),
-          shapes: eventShapes(s),
-          showlegend: false,
+          shapes,
         },
       };
     },
@@ -216,7 +284,7 @@ export const COT_FIGURES = {
         data,
         layout: {
           ...baseLayout(
-            `Raster: E ${fmt(f.rate_E)} Hz, I ${fmt(f.rate_I)} Hz, CV(ISI) ${fmt(f.cv_isi_E)}${k > 1 ? ` (every ${k}th neuron shown)` : ''}`,
+            `Raster: E ${fmt(f.rate_E)} Hz, I ${fmt(f.rate_I)} Hz, CV(ISI) ${fmt(f.cv_isi_E)}${k > 1 ? ` (every ${k}th neuron shown)` : ''}${shownNetwork(s)}`,
           ),
           xaxis: axis('time (s)'),
           yaxis: axis('neuron (E, then I; grouped)'),
@@ -312,11 +380,18 @@ export const COT_FIGURES = {
           // r < 0 after learning here and in Brian2 (README, "Model choices"): the paper's Fig 1f
           // shows r > 0
           ...baseLayout(
-            `Tuning test (${f.tuning.length} repetitions; r(rate, E weight) = ${tuningR(mean, wE)})`,
+            `Tuning test (${f.tuning.length} repetitions; r(rate, E weight) = ${tuningR(mean, wE)})${shownNetwork(s)}`,
           ),
           xaxis: axis(''),
           yaxis: axis('read-out rate (Hz)', { rangemode: 'tozero' }),
-          yaxis2: { ...axis('E weight'), overlaying: 'y', side: 'right', showgrid: false },
+          // round ticks of its own (Plotly otherwise lines them up with the rate axis's grid:
+          // 1.348, 1.444, …); not from 0, so the spread of the weights shows
+          yaxis2: {
+            ...axis('E weight', { tickmode: 'auto', nticks: 6 }),
+            overlaying: 'y',
+            side: 'right',
+            showgrid: false,
+          },
         },
       };
     },
@@ -351,7 +426,7 @@ export const COT_FIGURES = {
           },
         ],
         layout: {
-          ...baseLayout(`Correlations (ABC distance ${fmt(f.abc_distance)})`),
+          ...baseLayout(`Correlations (ABC distance ${fmt(f.abc_distance)})${shownNetwork(s)}`),
           xaxis: axis(''),
           yaxis: axis('mean Pearson r (1 ms bins)'),
           showlegend: false,
@@ -413,9 +488,24 @@ export const COT_FIGURES = {
           ),
         ],
         layout: {
-          ...baseLayout(`Sweep of ${s.sweepParam ?? ''} (${s.sweep.length} networks)`),
+          ...baseLayout(
+            `Sweep of ${s.sweepParam ?? ''} (${s.sweep.length} networks; dashed: the run the other tabs show)`,
+          ),
           xaxis: axis(sweepLabel(s.sweepParam ?? '')),
           yaxis: axis('D, B, correlation'),
+          // study.ts runs the full protocol again at the last value
+          shapes: [
+            {
+              type: 'line',
+              xref: 'x',
+              yref: 'paper',
+              x0: x[x.length - 1],
+              x1: x[x.length - 1],
+              y0: 0,
+              y1: 1,
+              line: { color: '#999', width: 1, dash: 'dash' },
+            },
+          ],
         },
       };
     },
