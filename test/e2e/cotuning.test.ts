@@ -91,6 +91,8 @@ describe('the co-tuning lab in Chromium', () => {
     await page.click('[data-testid=tab-tuning]');
     expect(await points(page, 'cot-tuning')).toBe(8); // 4 bars + 4 weights
     expect(await points(page, 'cot-corr')).toBe(4);
+    // Appendix B: one point per read-out input (200) and the identity line's two
+    expect(await points(page, 'cot-convergence')).toBe(202);
     await page.close();
   });
 

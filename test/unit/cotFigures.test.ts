@@ -66,6 +66,36 @@ describe('co-tuning figures', () => {
     expect(note(state({}), 'cot-db')).toMatch(/Run the lab/);
   });
 
+  it("Appendix B's check: C̄w/λ against w per input, E then I, with the cosines in the title", () => {
+    const convergence = {
+      cosine: 0.89,
+      lambda: 2,
+      eigenCosine: 0.9,
+      shuffledCosine: 0.88,
+      centredCosine: 0.11,
+      centredShuffledCosine: -0.06,
+      cwOverLambda: Float32Array.from([1.1, 0.9, 4.8]),
+      eigenvector: Float32Array.from([1, 1, 5]),
+    };
+    const final = {
+      wE: Float32Array.from([1, 1]),
+      wI: Float32Array.from([5]),
+      convergence,
+    } as unknown as NonNullable<CotState['final']>;
+    const fig = COT_FIGURES['cot-convergence'].build(state({ final }));
+    const [e, i] = fig.data as { x: number[]; y: number[] }[];
+    expect(e.x).toEqual([1, 1]);
+    expect(i.x).toEqual([5]);
+    expect(i.y[0]).toBeCloseTo(4.8, 5);
+    expect(title(state({ final }), 'cot-convergence')).toMatch(/0\.89.*shuffled 0\.88/);
+    const csv = COT_FIGURES['cot-convergence'].csv!(state({ final }))!.trim().split('\n');
+    expect(csv[0]).toBe('input,type,w,Cw_over_lambda,leading_eigenvector');
+    expect(csv[3].split(',').slice(0, 3)).toEqual(['2', 'I', '5']);
+    expect(note(state({ final: { ...final, convergence: null } }), 'cot-convergence')).toMatch(
+      /No read-out/,
+    );
+  });
+
   it('the read-out rate: raw per sample, a 1 s running mean, and the target ρ0', () => {
     const samples = Array.from({ length: 20 }, (_, i) => sample((i + 1) / 10, i % 2 ? 40 : 30));
     const fig = COT_FIGURES['cot-rate'].build(state({ samples }));

@@ -121,6 +121,18 @@ describe('convergence check (Appendix B)', () => {
     expect(good.lambda).toBeGreaterThan(0);
     const bad = convergenceCheck(steps, ids, 6, 2, [0, 0, 0, 1, 1, 1], [0, 0], 0, 100000, 10);
     expect(bad.eigenCosine).toBeLessThan(0.2);
+    // per input (Fig 7B's scatter): C̄w/λ ≈ w and the eigenvector, with w's sign and length,
+    // ≈ w for the eigenvector weights; not for the others
+    const w = [1, 1, 1, 0, 0, 0, 0, 0];
+    const near = (a: Float32Array) => Math.max(...w.map((x, i) => Math.abs(a[i] - x)));
+    expect(good.cwOverLambda).toHaveLength(8);
+    expect(near(good.cwOverLambda)).toBeLessThan(0.1);
+    expect(near(good.eigenvector)).toBeLessThan(0.1);
+    const len = (a: ArrayLike<number>) => Math.hypot(...Array.from(a));
+    expect(len(bad.eigenvector)).toBeCloseTo(Math.sqrt(3), 5);
+    // weights on the independent neurons are an eigenvector too, but not the leading one: that
+    // lies on the correlated group
+    expect(Math.min(...[0, 1, 2].map((i) => Math.abs(bad.eigenvector[i])))).toBeGreaterThan(0.8);
   });
   it('baselines: shuffled weights are no eigenvector; the centred cosine sees the group structure', () => {
     const good = convergenceCheck(steps, ids, 6, 2, [1, 1, 1, 0, 0, 0], [0, 0], 0, 100000, 10);

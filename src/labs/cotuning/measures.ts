@@ -231,6 +231,10 @@ export interface ConvergenceCheck {
   centredCosine: number;
   /** the centred cosine of the shuffled weights */
   centredShuffledCosine: number;
+  /** per input (E then I): C̄w / λ, which equals w where w is an eigenvector (Fig 7B) */
+  cwOverLambda: Float32Array;
+  /** per input: C̄'s leading eigenvector, with w's sign and length */
+  eigenvector: Float32Array;
 }
 
 /**
@@ -332,9 +336,14 @@ export function convergenceCheck(
     shuffled += cos(apply(ws), ws) / 20;
     shuffledC += centredCos(ws) / 20;
   }
+  const lambda = dot(cw, w) / dot(w, w);
+  const vw = dot(v, w);
+  const vScale = (Math.sign(vw) || 1) * Math.sqrt(dot(w, w) / Math.max(dot(v, v), 1e-300));
   return {
     cosine: cos(cw, w),
-    lambda: dot(cw, w) / dot(w, w),
+    lambda,
+    cwOverLambda: Float32Array.from(cw, (x) => (lambda !== 0 ? x / lambda : NaN)),
+    eigenvector: Float32Array.from(v, (x) => x * vScale),
     eigenCosine: Math.abs(cos(v, w)),
     shuffledCosine: shuffled,
     centredCosine: centredCos(w),

@@ -8,8 +8,8 @@ export const COTUNING_PRESETS: readonly Preset[] = [
     id: 'feedforward',
     title: 'Feedforward, low noise',
     explain:
-      'Eight input groups, almost no private noise: triplet STDP and inhibitory plasticity with competitive normalisation give the read-out diverse (D ≈ 1) and balanced (B ≈ 1) E and I weights.',
-    figure: 'Fig 1c–f',
+      'Eight input groups, almost no private noise: triplet STDP and inhibitory plasticity with competitive normalisation give the read-out diverse (D ≈ 1) and balanced (B ≈ 1) E and I weights, and the E and I currents cancel (Fig 1e). Its tuning test drives whole groups, E and I, and the read-out then fires less for its strongest groups; the Tuning test preset shows Fig 1f.',
+    figure: 'Fig 1c–e',
     values: { noise: 0.01, recurrent: false, learn_time: 100 },
   },
   {

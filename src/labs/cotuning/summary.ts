@@ -107,10 +107,14 @@ export function historyCsv(r: CotuningResult): string {
   );
 }
 
+/** The read-out's weights, with Appendix B's C̄w/λ and leading eigenvector per input. */
 export function weightsCsv(r: CotuningResult): string {
-  const L = ['type,index,group,w'];
-  r.wE.forEach((w, i) => L.push(`E,${i},${r.groupE[i]},${w}`));
-  r.wI.forEach((w, i) => L.push(`I,${i},${r.groupI[i]},${w}`));
+  const c = r.convergence;
+  const nE = r.wE.length;
+  const more = (i: number) => (c ? `,${c.cwOverLambda[i]},${c.eigenvector[i]}` : ',,');
+  const L = ['type,index,group,w,Cw_over_lambda,leading_eigenvector'];
+  r.wE.forEach((w, i) => L.push(`E,${i},${r.groupE[i]},${w}${more(i)}`));
+  r.wI.forEach((w, i) => L.push(`I,${i},${r.groupI[i]},${w}${more(nE + i)}`));
   return L.join('\n') + '\n';
 }
 

@@ -1,7 +1,8 @@
 /**
  * The co-tuning lab's plot area: the view tabs (the view is part of the share link) and the
  * views — co-tuning forming in the read-out (D, B, weights, rate; live), the network's activity
- * in the measurement window (raster, currents), the tuning test with the correlations, and
+ * in the measurement window (raster, currents), the tuning test with the correlations and
+ * Appendix B's convergence check, and
  * the sweep (Fig 2) and ABC (Fig 3c) when the parameters ask for them.
  */
 import { cotStore } from '../../state/cotStore';
@@ -19,7 +20,12 @@ const LAYOUTS = {
     { figure: 'cot-raster', wide: true },
     { figure: 'cot-currents', wide: true },
   ],
-  tuning: [{ figure: 'cot-tuning' }, { figure: 'cot-corr' }, { figure: 'cot-weights', wide: true }],
+  tuning: [
+    { figure: 'cot-tuning' },
+    { figure: 'cot-corr' },
+    { figure: 'cot-weights' },
+    { figure: 'cot-convergence' },
+  ],
   study: [
     { figure: 'cot-sweep', wide: true },
     { figure: 'cot-abc' },

@@ -436,6 +436,70 @@ export const COT_FIGURES = {
     json: (s) =>
       s.final ? { correlations: s.final.correlations, abc_distance: s.final.abc_distance } : null,
   },
+  'cot-convergence': {
+    label: 'Convergence check: C̄w against λw per input (Appendix B, Fig 7B)',
+    watch: (s) => s.final,
+    build: (s) => {
+      const c = s.final?.convergence;
+      if (!c)
+        return empty(
+          'Convergence check (Appendix B)',
+          s.final
+            ? 'No read-out in this run'
+            : 'The check of the learnt weights appears at the end',
+        );
+      const f = s.final!;
+      const nE = f.wE.length;
+      const w = [...Array.from(f.wE), ...Array.from(f.wI)];
+      const y = Array.from(c.cwOverLambda);
+      const hi = Math.max(...w, ...y.filter(Number.isFinite));
+      const part = (name: string, from: number, to: number, color: string): Data => ({
+        x: w.slice(from, to),
+        y: y.slice(from, to),
+        name,
+        mode: 'markers',
+        type: 'scatter',
+        marker: { color, size: 4, opacity: 0.6 },
+      });
+      return {
+        data: [
+          part('E inputs', 0, nE, C.E),
+          part('I inputs', nE, w.length, C.I),
+          {
+            x: [0, hi],
+            y: [0, hi],
+            name: 'eigenvector (C̄w = λw)',
+            mode: 'lines',
+            line: { color: '#999', dash: 'dash', width: 1 },
+          },
+        ],
+        layout: {
+          // the shuffled and centred cosines say how much of the agreement is the common mode
+          ...baseLayout(
+            `Appendix B: cos(C̄w, w) ${fmt(c.cosine)} (shuffled ${fmt(c.shuffledCosine)}; centred ${fmt(c.centredCosine)} vs ${fmt(c.centredShuffledCosine)})`,
+          ),
+          xaxis: axis('learnt weight w'),
+          yaxis: axis('(C̄w)/λ'),
+        },
+      };
+    },
+    csv: (s) => {
+      const f = s.final;
+      const c = f?.convergence;
+      if (!f || !c) return null;
+      const nE = f.wE.length;
+      return toCsv(
+        ['input', 'type', 'w', 'Cw_over_lambda', 'leading_eigenvector'],
+        Array.from(c.cwOverLambda, (v, i) => [
+          i,
+          i < nE ? 'E' : 'I',
+          i < nE ? f.wE[i] : f.wI[i - nE],
+          v,
+          c.eigenvector[i],
+        ]),
+      );
+    },
+  },
   'cot-sweep': {
     label: 'Sweep: D, B and correlations against noise or coupling (Fig 2)',
     watch: (s) => s.sweep,
