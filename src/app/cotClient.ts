@@ -4,6 +4,7 @@
  * the knock-outs and perturbations thrown in while the network learns.
  */
 import type { CotuningEvent } from '../labs/cotuning/runner';
+import { appendEvents } from '../labs/cotuning/events';
 import { applyCotEvent, COT_LAB_ID, type CotEvent, type CotState } from '../state/cotStore';
 import type { AppStore } from '../state/store';
 import type { StoreApi } from 'zustand/vanilla';
@@ -27,7 +28,20 @@ export function createCotClient(
     connect: opts.connect,
     gpu: opts.gpu,
     session: (post, gpu) => new CotSession(post, gpu),
-    apply: (ev) => applyCotEvent(cot, ev),
+    apply: (ev) => {
+      applyCotEvent(cot, ev);
+      // what the user threw in goes into the `events` parameter: the link then reproduces the
+      // run step for step (the event takes effect at the same step when scheduled)
+      if (ev.kind === 'applied' && ev.live && ev.event) {
+        const now = app.getState().values.events;
+        const text = appendEvents(typeof now === 'string' ? now : '', [ev.event]);
+        if (!app.getState().recordParam('events', text))
+          applyCotEvent(cot, {
+            kind: 'notice',
+            text: `"${ev.label}" is not in the share link: the events list is full`,
+          });
+      }
+    },
     reset: (values) => applyCotEvent(cot, { kind: 'reset', shape: cotShape(values) }),
     fail: (message) => applyCotEvent(cot, { kind: 'status', status: 'error', runError: message }),
     status: (s) => s.progress.status,

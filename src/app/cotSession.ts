@@ -16,6 +16,7 @@ import { groupMeans } from '../labs/cotuning/measures';
 import { cotuningConfig, cotuningProtocol } from '../labs/cotuning/params';
 import type { CotuningEvent } from '../labs/cotuning/runner';
 import { runCotuningStudy } from '../labs/cotuning/study';
+import { eventLabel } from '../labs/cotuning/events';
 import type { CotEvent, CotFinal, CotShape } from '../state/cotStore';
 import { acquireReported, acquireSpikingBackend } from './spikingBackend';
 import { SteppedSession, type ControlCommand } from './steppedSession';
@@ -97,6 +98,7 @@ export class CotSession extends SteppedSession {
     let replayTo = 0; // a replay: steps already run before the loss
     let shownAbc = 0; // ABC steps reported
     let sweepShown = false;
+    const marked = new Set<string>(); // scheduled events marked on the plots
     let lastPost = 0;
     for (let attempt = 0; ; attempt++) {
       const backend = await acquireReported(
@@ -173,6 +175,14 @@ export class CotSession extends SteppedSession {
               },
               shouldStop: () => this.stopped || this.lost !== null,
               waitIfPaused: () => this.waitIfPaused(),
+              onEvent: (e, k) => {
+                // the scheduled ones (`event`, `events`); a replay after a lost device
+                // applies them again but marks them once
+                const key = `${k}:${eventLabel(e)}`;
+                if (marked.has(key)) return;
+                marked.add(key);
+                this.post({ kind: 'applied', t: (k * cfg.dt) / 1000, label: eventLabel(e) });
+              },
               takeEvents: (k) => {
                 const again = log.filter((x) => x.k === k).map((x) => x.event);
                 if (k < replayTo) return again; // new ones wait until the replay has caught up
@@ -180,7 +190,14 @@ export class CotSession extends SteppedSession {
                 this.queued = [];
                 for (const e of fresh) {
                   log.push({ k, event: e.event });
-                  this.post({ kind: 'applied', t: (k * cfg.dt) / 1000, label: e.label });
+                  const t = (k * cfg.dt) / 1000;
+                  this.post({
+                    kind: 'applied',
+                    t,
+                    label: e.label,
+                    event: { ...e.event, t },
+                    live: true,
+                  });
                 }
                 return [...again, ...fresh.map((e) => e.event)];
               },

@@ -14,6 +14,10 @@ export interface ListedParam {
   max?: number;
   options?: readonly string[];
   nullable?: boolean;
+  /** text parameters: the grammar, an example and the longest text */
+  syntax?: string;
+  example?: string;
+  maxLength?: number;
   default: ParamSpec['default'];
   group: string;
   advanced: boolean;
@@ -34,6 +38,8 @@ export function listParam(p: ParamSpec): ListedParam {
   };
   if (p.kind === 'enum') return { ...base, options: p.options };
   if (p.kind === 'bool') return base;
+  if (p.kind === 'text')
+    return { ...base, syntax: p.syntax, example: p.example, maxLength: p.maxLength };
   return {
     ...base,
     unit: p.unit,
@@ -66,6 +72,7 @@ export function listJson(labs: readonly LabInfo[] = LABS): unknown {
 export function rangeText(p: ParamSpec): string {
   if (p.kind === 'enum') return p.options.join(' | ');
   if (p.kind === 'bool') return 'true | false';
+  if (p.kind === 'text') return p.syntax;
   const unit = p.unit ? ` ${p.unit}` : '';
   const kind = p.kind === 'int' ? 'integer ' : '';
   return `${kind}${p.min} … ${p.max}${unit}${p.nullable ? ' or auto' : ''}`;

@@ -178,6 +178,7 @@ export function resolveRun(req: RunRequest): ResolvedRun {
 function rangeHint(spec: LabInfo['params'][number]): string {
   if (spec.kind === 'bool') return 'true or false';
   if (spec.kind === 'enum') return spec.options.join(', ');
+  if (spec.kind === 'text') return `${spec.syntax}, e.g. ${spec.example}`;
   return `${spec.kind === 'int' ? 'integer ' : ''}${spec.min} … ${spec.max}${spec.unit ? ' ' + spec.unit : ''}${spec.nullable ? ', or auto' : ''}`;
 }
 

@@ -39,7 +39,20 @@ export interface BoolParam extends Base {
   default: boolean;
 }
 
-export type ParamSpec = NumberParam | EnumParam | BoolParam;
+/** Free text in a grammar of the lab's own (e.g. a list of timed events); `check` says what is wrong. */
+export interface TextParam extends Base {
+  kind: 'text';
+  default: string;
+  maxLength: number;
+  /** the grammar in a few words, for the CLI's and the form's hints */
+  syntax: string;
+  /** a valid value other than the default (docs, tests) */
+  example: string;
+  /** null when the text is valid, else what is wrong */
+  check: (text: string) => string | null;
+}
+
+export type ParamSpec = NumberParam | EnumParam | BoolParam | TextParam;
 
 /** A cross-field error: the fields involved and what is wrong. */
 export interface CrossError {
@@ -66,6 +79,14 @@ export function zodFor(p: ParamSpec): z.ZodType<ParamValue> {
       });
     case 'bool':
       return z.boolean({ error: `${p.name} must be true or false` });
+    case 'text':
+      return z
+        .string({ error: `${p.name} must be text` })
+        .max(p.maxLength, `${p.name} must be at most ${p.maxLength} characters`)
+        .superRefine((t, ctx) => {
+          const e = p.check(t);
+          if (e) ctx.addIssue({ code: 'custom', message: `${p.name}: ${e}` });
+        });
   }
 }
 

@@ -8,6 +8,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConvergenceCheck, GroupCorrelations } from '../labs/cotuning/measures';
 import type { SweepPoint } from '../labs/cotuning/study';
+import type { CotuningEvent } from '../labs/cotuning/runner';
 import type { BackendInfo, RunStatus } from './store';
 import { BACKEND_AT_START, withStatus } from './progress';
 
@@ -118,7 +119,9 @@ export type CotEvent =
   | { kind: 'status'; status: RunStatus; runError?: string | null }
   | { kind: 'progress'; stage: CotProgress['stage']; frac: number; speed: number | null }
   | { kind: 'sample'; sample: CotSample }
-  | { kind: 'applied'; t: number; label: string }
+  /** an event took effect at t (s); `live`: thrown in by the user during the run (the
+   *  client adds it to the `events` parameter, so the link reproduces the run) */
+  | { kind: 'applied'; t: number; label: string; event?: CotuningEvent; live?: boolean }
   | { kind: 'final'; final: CotFinal }
   | { kind: 'abc'; step: CotAbcStep }
   | { kind: 'sweep'; param: string; points: SweepPoint[] }

@@ -81,6 +81,12 @@ export interface ParamsSlice {
   applyPreset(id: string | null): void;
   /** Edit one field (text from an input, or a boolean/enum value); returns true if applied. */
   editParam(name: string, raw: string | boolean): boolean;
+  /**
+   * Set one field to what the running run itself did (the co-tuning lab's knock-outs thrown
+   * in mid-run go into `events`), so the link reproduces the run: validated like an edit, but
+   * the run goes on (paramsRev stays). Returns true if applied.
+   */
+  recordParam(name: string, text: string): boolean;
   /** Put the named fields back to the preset's (or the defaults') values. */
   resetParams(names?: readonly string[]): void;
   setSeed(text: string): boolean;
@@ -298,6 +304,17 @@ function paramSlice(set: SetState, get: GetState, init: StoreInit): ParamsSlice 
         values[name] !== s.values[name] ||
         Object.keys(drafts).length !== Object.keys(s.drafts).length;
       set({ values, drafts, fieldErrors, paramsRev: changed ? s.paramsRev + 1 : s.paramsRev });
+      return true;
+    },
+
+    recordParam(name, text) {
+      const spec = specOf(name);
+      if (!spec) return false;
+      const parsed = parseText(spec, text);
+      if ('error' in parsed) return false;
+      const r = tryApply(get().values, name, parsed.value);
+      if ('error' in r) return false;
+      set({ values: r.values });
       return true;
     },
 

@@ -71,11 +71,13 @@ export function ParamField({ spec }: { spec: ParamSpec }) {
       <input
         id={id}
         type="text"
-        inputMode={spec.kind === 'int' ? 'numeric' : 'decimal'}
+        inputMode={spec.kind === 'int' ? 'numeric' : spec.kind === 'text' ? 'text' : 'decimal'}
         spellCheck={false}
         autoComplete="off"
         value={local ?? storeText}
-        placeholder={placeholder ?? (spec.nullable ? 'auto' : undefined)}
+        placeholder={
+          placeholder ?? (spec.kind === 'text' ? spec.example : spec.nullable ? 'auto' : undefined)
+        }
         onChange={(e) => {
           setLocal(e.target.value);
           edit(e.target.value);

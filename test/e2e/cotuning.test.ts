@@ -59,6 +59,11 @@ describe('the co-tuning lab in Chromium', () => {
     expect(await page.getAttribute('[data-testid=cot-freeze-E]', 'aria-pressed')).toBe('true');
     await page.click('[data-testid=run]');
     await waitStatus(page, 'done');
+    // the knock-out went into the events parameter, and so into the link (at the step it took)
+    expect(await page.inputValue('[data-testid=field-events]')).toBe('freeze-E@0.1');
+    expect(decodeURIComponent(await page.evaluate(() => location.hash))).toContain(
+      'events=freeze-E@0.1',
+    );
 
     // 20 samples × 3 curves; D and B finite in [−1, 1]
     expect(await points(page, 'cot-db')).toBe(60);

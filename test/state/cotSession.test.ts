@@ -17,6 +17,7 @@ import {
 import { defaults } from '../../src/model/params';
 import { COTUNING_PARAMS } from '../../src/labs/cotuning/params';
 import { runCotuning } from '../../src/labs/cotuning/runner';
+import { appendEvents } from '../../src/labs/cotuning/events';
 import { cotuningConfig, cotuningProtocol } from '../../src/labs/cotuning/params';
 import { CpuSpikingSim } from '../../src/engine/spiking/cpu/cpuSim';
 
@@ -62,7 +63,7 @@ describe('co-tuning session (the app page’s run)', () => {
   });
 
   it('step pauses after the next sample; resume runs on; a knock-out is applied and logged', async () => {
-    const { s, store } = session();
+    const { s, store, events } = session();
     s.handle({ kind: 'start', values, seed: 7, pref: 'cpu' });
     s.handle({ kind: 'step' });
     await until(() => store.getState().progress.status === 'paused');
@@ -85,6 +86,29 @@ describe('co-tuning session (the app page’s run)', () => {
     // E plasticity frozen from t = 0.1 s: the group-mean E weights stay where they were then
     expect(st.samples[29].meanE).toEqual(st.samples[0].meanE);
     expect(st.samples[29].meanI).not.toEqual(st.samples[0].meanI);
+
+    // what was thrown in comes back as events (the client writes them into `events`), and a
+    // run with them scheduled is the same run, step for step
+    const live = events.filter((e) => e.kind === 'applied' && e.live);
+    const text = appendEvents(
+      '',
+      live.map((e) => (e.kind === 'applied' ? e.event! : (null as never))),
+    );
+    expect(text).toBe('block-EE@0.1, freeze-E@0.1');
+    const again = session();
+    again.s.handle({ kind: 'start', values: { ...values, events: text }, seed: 7, pref: 'cpu' });
+    await until(() => again.store.getState().progress.status === 'done');
+    const st2 = again.store.getState();
+    expect(st2.final!.D).toBe(st.final!.D);
+    expect(st2.final!.B).toBe(st.final!.B);
+    expect(st2.samples.map((x) => x.meanE)).toEqual(st.samples.map((x) => x.meanE));
+    expect(Array.from(st2.final!.raster.ids)).toEqual(Array.from(st.final!.raster.ids));
+    // scheduled events are marked on the plots too, and are not "live"
+    expect(st2.applied.map((a) => [a.t, a.label])).toEqual([
+      [0.1, 'block E→E'],
+      [0.1, 'freeze E plasticity'],
+    ]);
+    expect(again.events.some((e) => e.kind === 'applied' && e.live)).toBe(false);
   });
 
   it('stop ends a run without a final result', async () => {

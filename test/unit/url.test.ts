@@ -30,6 +30,7 @@ function nonDefault(p: ParamSpec): ParamValue {
   const cands: ParamValue[] = [];
   if (p.kind === 'bool') cands.push(!p.default);
   else if (p.kind === 'enum') cands.push(...p.options.filter((o) => o !== p.default));
+  else if (p.kind === 'text') cands.push(p.example);
   else {
     const d = typeof p.default === 'number' ? p.default : (p.min + p.max) / 2;
     const raw = [

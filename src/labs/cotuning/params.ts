@@ -6,6 +6,7 @@
 import type { CrossError, NumberParam, ParamSpec, ParamValues } from '../../model/params';
 import { DEFAULT_COTUNING, type CotuningConfig } from './network';
 import { DEFAULT_PROTOCOL, type CotuningEvent, type CotuningProtocol } from './runner';
+import { MAX_EVENTS, parseEvents } from './events';
 
 const PAPER = 'Giannakakis et al. 2023';
 const CODE = 'authors’ Brian2 code (MGiannakakis/Network_Assemblies_and_STDP)';
@@ -302,6 +303,23 @@ export const COTUNING_PARAMS: readonly ParamSpec[] = [
     OURS,
   ),
   {
+    name: 'events',
+    label: 'Timed events',
+    kind: 'text',
+    default: '',
+    maxLength: 40 * MAX_EVENTS,
+    syntax: 'comma-separated ACTION@SECONDS',
+    example: 'block-EE@10, drive-3:200@20, unblock-EE@30',
+    check: (t) => {
+      const r = parseEvents(t);
+      return 'error' in r ? r.error : null;
+    },
+    group: 'Perturbation',
+    description:
+      'knock-outs and perturbations at given times (s), besides `event`: block-EE|EI|IE|II, unblock-…, freeze-E|I|both, unfreeze-…, silence-G, release-G, drive-G:pA (groups G = 1…M, as in the plots; drive-G:0 stops). The app adds what its buttons do during a run, so a link reproduces it',
+    source: OURS,
+  },
+  {
     name: 'sweep',
     label: 'Sweep',
     kind: 'enum',
@@ -436,6 +454,8 @@ export function cotuningProtocol(v: ParamValues): CotuningProtocol {
     events.push({ t, kind: 'freeze', which: 'I', on: true });
   if (ev === 'silence-group') events.push({ t, kind: 'silence', group: g, on: true });
   if (ev === 'drive-group') events.push({ t, kind: 'drive', group: g, pA: n('drive_pA', 100) });
+  const listed = parseEvents(typeof v.events === 'string' ? v.events : '');
+  if ('events' in listed) events.push(...listed.events);
   return {
     ...DEFAULT_PROTOCOL,
     learnTime,
@@ -460,6 +480,9 @@ export function crossCheck(v: ParamValues): CrossError[] {
     });
   if (Number(v.event_group) >= M && String(v.event).endsWith('group'))
     errs.push({ fields: ['event_group', 'M'], message: `event_group must be below M = ${M}` });
+  const listed = parseEvents(typeof v.events === 'string' ? v.events : '');
+  if ('events' in listed && listed.events.some((e) => 'group' in e && e.group >= M))
+    errs.push({ fields: ['events', 'M'], message: `events: groups are numbered 1 … M = ${M}` });
   if (v.readout !== false && Number(v.learn_time) < Number(v.duration) && Number(v.learn_time) > 0)
     errs.push({
       fields: ['learn_time', 'duration'],

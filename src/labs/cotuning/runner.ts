@@ -116,6 +116,8 @@ export interface CotuningHooks {
    *  once, i.e. at the next stop of the run (≤ one sample interval, step k); their `t` is
    *  ignored */
   takeEvents?: (k: number) => readonly CotuningEvent[];
+  /** a scheduled event of the protocol (`event`, `events`) took effect at step k */
+  onEvent?: (e: CotuningEvent, k: number) => void;
 }
 
 export type SimFactory = (net: CompiledNet) => Promise<SpikingSimLike> | SpikingSimLike;
@@ -246,6 +248,7 @@ async function runOn(
   const applyEvents = () => {
     while (ei < events.length && Math.round(events[ei].t * stepsPerS) <= k) {
       applyEvent(sim, events[ei], { nE, groupE, groupI, recurrent, pE, pI });
+      hooks.onEvent?.(events[ei], k);
       ei++;
     }
   };
