@@ -61,9 +61,8 @@ describe('the co-tuning lab in Chromium', () => {
     await waitStatus(page, 'done');
     // the knock-out went into the events parameter, and so into the link (at the step it took)
     expect(await page.inputValue('[data-testid=field-events]')).toBe('freeze-E@0.1');
-    expect(decodeURIComponent(await page.evaluate(() => location.hash))).toContain(
-      'events=freeze-E@0.1',
-    );
+    const sharedHash = await page.evaluate(() => location.hash);
+    expect(decodeURIComponent(sharedHash)).toContain('events=freeze-E@0.1');
 
     // 20 samples × 3 curves; D and B finite in [−1, 1]
     expect(await points(page, 'cot-db')).toBe(60);
@@ -99,6 +98,14 @@ describe('the co-tuning lab in Chromium', () => {
     // Appendix B: one point per read-out input (200) and the identity line's two
     expect(await points(page, 'cot-convergence')).toBe(202);
     await page.close();
+
+    // the page's own link, opened afresh and run without touching a button, is the same run
+    const again = await open('shared', sharedHash);
+    await again.click('[data-testid=run]');
+    await waitStatus(again, 'done');
+    expect(await value(again, 'D')).toBe(cpuD);
+    expect(await value(again, 'B')).toBe(cpuB);
+    await again.close();
   });
 
   it('runs the same link on WebGPU (SwiftShader) in the worker to the same D and B', async () => {
